@@ -1,0 +1,41 @@
+"""What every backend offers the pipeline: one structured completion at a time."""
+
+from __future__ import annotations
+
+from typing import Generic, Literal, Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from briefing.models import Model, Usage
+
+T = TypeVar("T", bound=BaseModel)
+
+
+class ChatMessage(Model):
+    """One chat message as sent to the model."""
+
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class Completion(BaseModel, Generic[T]):
+    """A validated answer, the raw text it came from, and what it cost."""
+
+    value: T
+    raw: str
+    model: str
+    usage: Usage
+    attempts: int = 1
+
+
+class LLM(Protocol):
+    """A chat model that answers with an instance of `schema`, validated."""
+
+    model: str
+
+    def complete(self, messages: list[ChatMessage], schema: type[T], *, name: str) -> Completion[T]:
+        """Send `messages`; return the answer parsed and validated as `schema`.
+
+        Raises briefing.errors.LLMError (or a subclass) when no valid answer can be had.
+        """
+        ...

@@ -1,0 +1,162 @@
+"""The contracts between stages: Article, the model's answer, Brief, Finding, Usage.
+
+Field names and shapes follow docs/BRIEF_FORMAT.md exactly; scripts depend on them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+BRIEF_FORMAT = "briefing.brief/1"
+
+
+class Model(BaseModel):
+    """Base for every contract: unknown fields are an error, not silently kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Article(Model):
+    """One source article, its body numbered by paragraph (citation [n] is paragraphs[n-1])."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+    title: str
+    source: str | None = None
+    published: str | None = None
+    url: str | None = None
+    language: str = "zh"
+    paragraphs: list[str]
+
+
+# --- What the model must return (one call, both languages). ---------------------------
+# The bounds (maxItems/maxLength) are part of the contract: without them a weak model can
+# loop until the token limit (docs/ENVIRONMENT.md).
+
+ShortText = Annotated[str, StringConstraints(max_length=300)]
+ClaimText = Annotated[str, StringConstraints(max_length=600)]
+Cites = Annotated[list[int], Field(min_length=1, max_length=6)]
+
+
+class BilingualAnswer(Model):
+    """A short text in English and Chinese (titles)."""
+
+    en: ShortText
+    zh: ShortText
+
+
+class ClaimAnswer(Model):
+    """One claim in both languages with the paragraph numbers that support it."""
+
+    en: ClaimText
+    zh: ClaimText
+    cites: Cites
+
+
+class GroupAnswer(Model):
+    """A titled group of claims."""
+
+    title: BilingualAnswer
+    claims: Annotated[list[ClaimAnswer], Field(min_length=1, max_length=6)]
+
+
+class BriefAnswer(Model):
+    """The structured answer the brief prompt asks for."""
+
+    title: BilingualAnswer
+    core_viewpoint: ClaimAnswer
+    groups: Annotated[list[GroupAnswer], Field(min_length=2, max_length=6)]
+
+
+# --- The brief as written to users. ---------------------------------------------------
+
+
+class Bilingual(Model):
+    """A text in English and Chinese."""
+
+    en: str
+    zh: str
+
+
+class Claim(Model):
+    """A statement in both languages and the paragraphs it cites."""
+
+    en: str
+    zh: str
+    cites: list[int]
+
+
+class Group(Model):
+    """A titled group of claims."""
+
+    title: Bilingual
+    claims: list[Claim]
+
+
+FindingKind = Literal[
+    "cite-missing",
+    "cite-out-of-range",
+    "number-not-in-cited",
+    "number-not-in-source",
+    "bilingual-mismatch",
+    "empty-text",
+]
+FINDING_KINDS: tuple[str, ...] = FindingKind.__args__  # type: ignore[attr-defined]
+
+
+class Finding(Model):
+    """One problem the grounding checks found; `where` is a path into the brief."""
+
+    where: str
+    kind: FindingKind
+    severity: Literal["error", "warning"]
+    detail: str
+
+
+class Usage(Model):
+    """Tokens spent, summed over every call that produced a result."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
+
+class BriefMeta(Model):
+    """How a brief was made."""
+
+    model: str
+    prompt: str
+    generated_at: str
+    usage: Usage = Usage()
+    attempts: int = 1
+
+
+class Brief(Model):
+    """A verified bilingual brief of one article (format briefing.brief/1)."""
+
+    format: Literal["briefing.brief/1"] = BRIEF_FORMAT
+    article: Article
+    title: Bilingual
+    core_viewpoint: Claim
+    groups: list[Group]
+    findings: list[Finding] = []
+    meta: BriefMeta
+
+    @property
+    def errors(self) -> list[Finding]:
+        """Error-level findings only."""
+        return [f for f in self.findings if f.severity == "error"]
+
+    def claims_with_paths(self) -> list[tuple[str, Claim]]:
+        """Every cited statement with its path: the core viewpoint, then each claim."""
+        out: list[tuple[str, Claim]] = [("core_viewpoint", self.core_viewpoint)]
+        for gi, group in enumerate(self.groups):
+            for ci, claim in enumerate(group.claims):
+                out.append((f"groups[{gi}].claims[{ci}]", claim))
+        return out
