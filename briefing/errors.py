@@ -52,6 +52,18 @@ class LLMError(BriefingError):
 class InvalidAnswerError(LLMError):
     """The model's answer did not validate, even after a re-ask. Carries what was spent."""
 
-    def __init__(self, message: str, hint: str | None = None, *, raw: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        raw: str = "",
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+        attempts: int = 0,
+    ) -> None:
         super().__init__(message, hint)
         self.raw = raw
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        self.attempts = attempts
