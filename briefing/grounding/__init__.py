@@ -1,0 +1,11 @@
+"""Grounding: code checks every claim of a brief against its article.
+
+Citations in range, each quantity a claim states (7000亿卢布 ≙ 700 billion rubles) found in
+the paragraphs it cites, the English and Chinese stating the same quantities, no blank text.
+"""
+
+from briefing.grounding.checks import check_brief
+from briefing.grounding.numbers import extract_quantities
+from briefing.grounding.quantity import Quantity, agree, supports
+
+__all__ = ["Quantity", "agree", "check_brief", "extract_quantities", "supports"]

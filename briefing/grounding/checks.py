@@ -1,0 +1,146 @@
+"""The grounding checks: citations in range, every stated quantity found where it is cited,
+English and Chinese stating the same quantities, no blank text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from briefing.grounding.dates import relative_years
+from briefing.grounding.numbers import extract_quantities
+from briefing.grounding.quantity import Quantity, agree, supports
+from briefing.models import Article, Bilingual, Brief, Claim, Finding, FindingKind
+
+_SIDES = (("en", "English"), ("zh", "Chinese"))
+
+
+def check_brief(brief: Brief) -> list[Finding]:
+    """Every finding on the brief, in document order: title, core viewpoint, then each group."""
+    source = _Source(brief.article)
+    findings = _blank("title", brief.title)
+    titles_done = 0
+    for path, claim in brief.claims_with_paths():
+        # A group's title is checked just before its first claim, so findings read top down.
+        group = _group_index(path)
+        while group is not None and titles_done <= group:
+            findings += _blank(f"groups[{titles_done}].title", brief.groups[titles_done].title)
+            titles_done += 1
+        findings += _check_claim(path, claim, source)
+    for gi in range(titles_done, len(brief.groups)):
+        findings += _blank(f"groups[{gi}].title", brief.groups[gi].title)
+    return findings
+
+
+def _check_claim(where: str, claim: Claim, source: _Source) -> list[Finding]:
+    """Every finding on one cited statement (a claim or the core viewpoint)."""
+    findings = _blank(where, claim)
+    findings += _cites(where, claim.cites, len(source.paragraphs))
+    cited = [n for n in dict.fromkeys(claim.cites) if 1 <= n <= len(source.paragraphs)]
+    for side, _ in _SIDES:
+        for q in _unique(extract_quantities(getattr(claim, side))):
+            findings += _grounding(where, q, cited, source)
+    if claim.en.strip() and claim.zh.strip():
+        findings += _bilingual(where, claim, source.published_year)
+    return findings
+
+
+class _Source:
+    """The article's quantities, extracted once: per paragraph, and in the title."""
+
+    def __init__(self, article: Article) -> None:
+        self.published_year = _year(article.published)
+        self.title = self._quantities(article.title)
+        self.paragraphs = [self._quantities(p) for p in article.paragraphs]
+
+    def _quantities(self, text: str) -> list[Quantity]:
+        return extract_quantities(text, broad=True) + relative_years(text, self.published_year)
+
+    def paragraphs_with(self, q: Quantity) -> list[int]:
+        """Numbers (1-based) of the paragraphs that back `q`."""
+        return [n for n, qs in enumerate(self.paragraphs, 1) if _found(q, qs)]
+
+
+def _found(q: Quantity, pool: Iterable[Quantity]) -> bool:
+    return any(supports(q, s) for s in pool)
+
+
+def _grounding(where: str, q: Quantity, cited: list[int], source: _Source) -> list[Finding]:
+    """number-not-in-source, or number-not-in-cited naming where it does appear."""
+    holders = source.paragraphs_with(q)
+    if not holders and not _found(q, source.title):
+        return [_finding(where, "number-not-in-source", f"{q.text} appears nowhere in the article")]
+    if not cited or set(holders) & set(cited):
+        return []
+    elsewhere = (
+        f"it appears in {_paragraphs(holders)}" if holders else "it appears only in the title"
+    )
+    detail = f"{q.text} not found in {_paragraphs(cited)}; {elsewhere}"
+    return [_finding(where, "number-not-in-cited", detail)]
+
+
+def _bilingual(where: str, claim: Claim, published_year: int | None) -> list[Finding]:
+    """A quantity one side states must have an equal on the other side (searched broadly)."""
+    findings = []
+    for (side, name), (other, other_name) in zip(_SIDES, _SIDES[::-1], strict=True):
+        stated = _unique(extract_quantities(getattr(claim, side)))
+        other_text = getattr(claim, other)
+        offered = extract_quantities(other_text, broad=True)
+        offered += relative_years(other_text, published_year)
+        for q in stated:
+            if any(agree(q, o) for o in offered):
+                continue
+            states = [o.text for o in _unique(extract_quantities(other_text))]
+            says = f"which states {', '.join(states)}" if states else "which states no number"
+            detail = f"the {name} states {q.text}; the {other_name} has no equal ({says})"
+            findings.append(_finding(where, "bilingual-mismatch", detail))
+    return findings
+
+
+def _cites(where: str, cites: list[int], n_paragraphs: int) -> list[Finding]:
+    if not cites:
+        return [
+            _finding(where, "cite-missing", "no paragraph cited; cite the paragraphs it rests on")
+        ]
+    bad = [n for n in dict.fromkeys(cites) if not 1 <= n <= n_paragraphs]
+    if not bad:
+        return []
+    valid = f"paragraphs 1-{n_paragraphs}" if n_paragraphs else "no paragraphs"
+    detail = f"cites {_paragraphs(bad)}, but the article has {valid}"
+    return [_finding(where, "cite-out-of-range", detail)]
+
+
+def _blank(where: str, text: Bilingual | Claim) -> list[Finding]:
+    return [
+        _finding(where, "empty-text", f"the {name} text is blank")
+        for side, name in _SIDES
+        if not getattr(text, side).strip()
+    ]
+
+
+def _finding(where: str, kind: FindingKind, detail: str) -> Finding:
+    return Finding(where=where, kind=kind, severity="error", detail=detail)
+
+
+def _unique(quantities: list[Quantity]) -> list[Quantity]:
+    """One of each quantity a text states: "700 billion" twice is one finding, not two."""
+    seen: dict[tuple[str, object, str], Quantity] = {}
+    for q in quantities:
+        seen.setdefault((q.kind, q.value, q.bound), q)
+    return list(seen.values())
+
+
+def _paragraphs(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"paragraph {numbers[0]}"
+    return f"paragraphs {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+
+
+def _group_index(path: str) -> int | None:
+    m = re.match(r"groups\[(\d+)\]", path)
+    return int(m.group(1)) if m else None
+
+
+def _year(published: str | None) -> int | None:
+    m = re.match(r"\d{4}", published or "")
+    return int(m.group()) if m else None

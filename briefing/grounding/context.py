@@ -1,0 +1,69 @@
+"""What surrounds a number and changes its meaning: scale words, percent signs, the
+qualifiers that make it approximate or a bound (约, about, 以上, or more), measure words.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from briefing.grounding.quantity import Bound
+
+ZH_SCALES: dict[str, Decimal] = {
+    "万亿": Decimal("1e12"), "千亿": Decimal("1e11"), "百亿": Decimal("1e10"),
+    "十亿": Decimal("1e9"), "千万": Decimal("1e7"), "百万": Decimal("1e6"),
+    "十万": Decimal("1e5"), "亿": Decimal("1e8"), "万": Decimal("1e4"),
+    "千": Decimal("1e3"), "百": Decimal("1e2"),
+}  # fmt: skip
+# m, k and b count only glued to a currency amount ($3.5b, €2m); see numbers.py.
+EN_SCALES: dict[str, Decimal] = {
+    "hundred": Decimal("1e2"), "thousand": Decimal("1e3"), "k": Decimal("1e3"),
+    "million": Decimal("1e6"), "mn": Decimal("1e6"), "mln": Decimal("1e6"), "m": Decimal("1e6"),
+    "billion": Decimal("1e9"), "bn": Decimal("1e9"), "b": Decimal("1e9"),
+    "trillion": Decimal("1e12"), "tn": Decimal("1e12"), "trn": Decimal("1e12"),
+}  # fmt: skip
+EN_SCALE = re.compile(
+    r"\s?-?\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|mln|tn|trn)(?![A-Za-z])",
+    re.I,
+)
+PERCENT = re.compile(
+    r"\s?(?:%|﹪|percentage points?|percent|per cent|pct|pc|个百分点|百分点)(?![A-Za-z])", re.I
+)
+_SUFFIX = re.compile(r"\s?(?P<word>左右|上下|以上|以下|以内|有余|多|余|or more|or so|\+|-plus)")
+_PREFIX = re.compile(
+    r"(?:(?<![A-Za-z])(?P<en>about|approximately|approx\.|around|roughly|nearly|almost|some"
+    r"|close to|an estimated|estimated|just over|just under|over|more than|above|exceeding"
+    r"|in excess of|upwards of|at least|up to|less than|fewer than|under|below)"
+    r"|(?P<zh>约合|约为|大约|约|将近|接近|近|超过|超|逾|多达|至少|不少于|不到|不足|最多|高于|低于|大概))"
+    r"\s?$",
+    re.I,
+)
+_MIN = {"just over", "over", "more than", "above", "exceeding", "in excess of", "upwards of",
+        "at least", "超过", "超", "逾", "多达", "至少", "不少于", "高于", "以上", "多", "余",
+        "有余", "or more", "+", "-plus"}  # fmt: skip
+_MAX = {"just under", "up to", "less than", "fewer than", "under", "below", "不到", "不足",
+        "最多", "低于", "以下", "以内"}  # fmt: skip
+MEASURE_WORDS = "吨元人名家个项条件种类次轮倍台辆艘架座所位只头亩斤克米美欧英日港卢"
+
+
+def qualifiers(before: str, text: str, pos: int, more: bool) -> tuple[Bound, bool, int]:
+    """The bound and approximation the words around a number state: 约, about, 以上, or more."""
+    words = []
+    prefix = _PREFIX.search(before)
+    if prefix:
+        words.append((prefix.group("en") or prefix.group("zh")).lower())
+    suffix = _SUFFIX.match(text, pos)
+    if suffix:
+        words.append(suffix.group("word").lower())
+        pos = suffix.end()
+    if more:
+        words.append("多")
+    bound: Bound = "min" if any(w in _MIN for w in words) else ""
+    if not bound and any(w in _MAX for w in words):
+        bound = "max"
+    return bound, bool(words), pos
+
+
+def measure(text: str, end: int) -> bool:
+    """True when a measure word (吨, 元, 家, 个…) follows at `end`: what precedes it counts."""
+    return bool(text[end : end + 1]) and text[end] in MEASURE_WORDS

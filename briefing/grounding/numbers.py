@@ -1,0 +1,217 @@
+"""Quantities in Chinese and English text: extraction and normalisation to Decimal.
+
+Two modes. Strict (the default) is for claims: it keeps only what is clearly a quantity, so
+a claim is never flagged for a number it does not state (三国, 一是, 5G, Article 32).
+Broad is for the text a claim is checked against: it also yields small Chinese numerals
+(三轮), English number words (three), ordinals and bare days, so a claim's "3 rounds" finds
+三轮. A false alarm costs more than a miss, and the broad side only ever adds matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from decimal import Decimal
+
+from briefing.grounding.context import (
+    EN_SCALE,
+    EN_SCALES,
+    PERCENT,
+    ZH_SCALES,
+    measure,
+    qualifiers,
+)
+from briefing.grounding.dates import YEAR_MAX, YEAR_MIN, Hit, find_dates
+from briefing.grounding.quantity import Kind, Quantity
+from briefing.grounding.words import chinese_numerals, english_words, fractions
+
+# Full-width digits and signs, one character for one, so offsets stay those of the input.
+# The full-width comma is left alone: in Chinese it separates items, not thousands.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
+# 千克/千米/千瓦 and 百分 are units, not 千 and 百 multipliers.
+_ZH_SCALE = re.compile(
+    r"\s?(?P<more>[多余])?\s?(?P<scale>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千(?![克米瓦卡])|百(?!分))"
+)
+_ZH_PART = re.compile(r"(?P<num>\d+(?:\.\d+)?)(?P<scale>千万|百万|十万|万|千|百)")
+_GLUED_SCALE = re.compile(r"(?P<scale>bn|mn|tn|[mkb])(?![A-Za-z])", re.I)
+_CURRENCY = re.compile(r"(?:[A-Z]{0,2}\$|€|£|¥|￥|RMB|USD|CNY|EUR|GBP|JPY)\s?$")
+_ORDINAL_BEFORE = re.compile(r"(?:第|\bNo\.?|\bno\.|\bNos\.?|#)\s?$")
+_LABEL_BEFORE = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*)\.?\s$")
+_HYPHEN_BEFORE = re.compile(r"([A-Za-z]+)-$")
+_ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])|号")
+_VERSION = re.compile(r"(?:\.\d+)+")
+# Capitalised words that precede a quantity rather than name a thing ("In 2023", "About 60").
+_NOT_LABELS = {
+    "in", "on", "by", "at", "of", "for", "to", "from", "since", "until", "through", "about",
+    "over", "nearly", "some", "around", "approximately", "roughly", "almost", "under", "up",
+    "more", "less", "than", "only", "just", "the", "between", "and", "or", "with", "after",
+    "before", "during", "within", "all", "another", "those", "these", "its", "their", "last",
+    "first", "top", "total", "rmb", "usd", "cny", "eur", "gbp", "jpy", "us", "hk", "eu",
+}  # fmt: skip
+_HYPHEN_WORDS = {"mid", "pre", "post", "late", "early", "end", "start"}
+_CONNECTORS = {"-", "–", "—", "~", "～", "至", "到", "to"}
+_EN_UNIT = re.compile(
+    r"\s(?:tonnes?|tons?|yuan|dollars?|euros?|rubles?|people|companies|firms|units|jobs)\b", re.I
+)
+
+
+def extract_quantities(text: str, *, broad: bool = False) -> list[Quantity]:
+    """The quantities `text` states, in reading order; `broad` adds what only a source offers."""
+    norm = text.translate(_FULL_WIDTH)
+    taken = bytearray(len(norm))
+    hits: list[Hit] = []
+    # Order matters: a span taken by an earlier finder (a date, 百分之…) is not read again.
+    finders: list[Callable[[str], Iterator[Hit]]] = [
+        find_dates,
+        fractions,
+        _arabic,
+        chinese_numerals,
+        english_words,
+    ]
+    for finder in finders:
+        for hit in finder(norm):
+            if hit.end <= hit.start or any(taken[hit.start : hit.end]):
+                continue
+            taken[hit.start : hit.end] = b"\x01" * (hit.end - hit.start)
+            hits.append(hit)
+    hits.sort(key=lambda h: h.start)
+    return [
+        _as_written(h.quantity, text, norm, h.start)
+        for h in _spread_scales(norm, hits)
+        if h.quantity is not None and (broad or h.strict)
+    ]
+
+
+def _as_written(q: Quantity, text: str, norm: str, start: int) -> Quantity:
+    """The quantity with its text as the input wrote it (full-width digits kept)."""
+    at = norm.find(q.text, start)
+    if at < 0:
+        return q
+    return replace(q, text=text[at : at + len(q.text)])
+
+
+def _arabic(text: str) -> Iterator[Hit]:
+    for m in _NUMBER.finditer(text):
+        hit = _arabic_hit(text, m.start(), m.end())
+        if hit is not None:
+            yield hit
+
+
+def _arabic_hit(text: str, start: int, end: int) -> Hit | None:
+    """One number in digits with what surrounds it: scale, percent, qualifiers, identifiers."""
+    digits = text[start:end]
+    window = max(0, start - 24)
+    before = text[window:start]
+    cur = _CURRENCY.search(before)
+    if cur:
+        before = before[: cur.start()]
+    version = _VERSION.match(text, end)
+    if version:
+        return Hit(start, version.end(), None)  # 1.2.3
+    if not cur and (re.search(r"[A-Za-z]$", before) or _hyphen_identifier(before)):
+        return Hit(start, end, None)  # G7, A320, F-35, COVID-19
+    if before.endswith(("[", "【")) and text[end : end + 1] in ("]", "】"):
+        return Hit(start, end + 1, None)  # a citation marker [3]
+    if _list_marker(text, start, end):
+        return Hit(start, end + 1, None)
+    if end - start == 2 and re.search(r"\d{4}[-–/]$", before):
+        return Hit(start, end, None)  # the "26" of 2025-26
+    plain = digits.replace(",", "")
+    if "." not in plain and len(plain) > 11:
+        return Hit(start, end, None)  # phone numbers and other identifiers
+    mantissa, precision = Decimal(plain), _written_precision(plain)
+    scale, pos, more = Decimal(1), end, False
+    kind: Kind = "amount"
+    zh = _ZH_SCALE.match(text, pos)
+    en = EN_SCALE.match(text, pos) or (_GLUED_SCALE.match(text, pos) if cur else None)
+    if zh:
+        scale, pos, more = ZH_SCALES[zh.group("scale")], zh.end(), bool(zh.group("more"))
+        mantissa, precision, pos = _add_lower_part(text, mantissa, precision, scale, pos)
+    elif en:
+        scale, pos = EN_SCALES[en.group("scale").lower()], en.end()
+    pct = PERCENT.match(text, pos)
+    if pct and scale == 1:
+        kind, pos = "percent", pct.end()
+    elif scale == 1 and text[pos : pos + 1] == "成":  # 3成 is 30%
+        kind, mantissa, precision, pos = "percent", mantissa * 10, precision * 10, pos + 1
+    ordinal = bool(_ORDINAL_BEFORE.search(before) or _ORDINAL_AFTER.match(text, pos))
+    if not ordinal and re.match(r"[A-Za-z]", text[pos : pos + 1]):
+        return Hit(start, pos, None)  # 5G, 3D, 1990s
+    bound, approx, pos = qualifiers(before, text, pos, more)
+    bare = kind == "amount" and scale == 1 and not cur
+    value = mantissa * scale
+    if bare and not ordinal and _looks_like_year(digits, value, text, pos):
+        kind = "year"
+    first = window + cur.start() if cur else start
+    q = Quantity(value, kind, text[first:pos].strip(), approx, precision * scale, bound)
+    return Hit(first, pos, q, not (ordinal or (bare and _is_label(before))), scale)
+
+
+def _looks_like_year(digits: str, value: Decimal, text: str, pos: int) -> bool:
+    """2023 alone is a year; 2000 tonnes and 2000吨 are amounts."""
+    if not re.fullmatch(r"\d{4}", digits) or not YEAR_MIN <= value <= YEAR_MAX:
+        return False
+    return not (measure(text, pos) or _EN_UNIT.match(text, pos))
+
+
+def _add_lower_part(
+    text: str, value: Decimal, precision: Decimal, scale: Decimal, pos: int
+) -> tuple[Decimal, Decimal, int]:
+    """1亿2000万 is one amount: the part after the big unit is added at its own scale."""
+    part = _ZH_PART.match(text, pos)
+    if not part or ZH_SCALES[part.group("scale")] >= scale:
+        return value, precision, pos
+    ratio = ZH_SCALES[part.group("scale")] / scale
+    lower = Decimal(part.group("num"))
+    return value + lower * ratio, _written_precision(part.group("num")) * ratio, part.end()
+
+
+def _is_label(before: str) -> bool:
+    """Group 1, Article 32, iPhone 15: a number that names rather than counts."""
+    m = _LABEL_BEFORE.search(before)
+    return m is not None and m.group(1).lower() not in _NOT_LABELS
+
+
+def _hyphen_identifier(before: str) -> bool:
+    m = _HYPHEN_BEFORE.search(before)
+    return m is not None and m.group(1).lower() not in _HYPHEN_WORDS
+
+
+def _list_marker(text: str, start: int, end: int) -> bool:
+    """(1), （2）, or 1、 / 1. at the start of a line."""
+    if end - start > 2:
+        return False
+    if text[start - 1 : start] in ("(", "（") and text[end : end + 1] in (")", "）"):
+        return True
+    line_start = text[:start].rstrip(" \t")
+    return (not line_start or line_start.endswith("\n")) and bool(
+        re.match(r"[、.](?!\d)", text[end : end + 2])
+    )
+
+
+def _written_precision(plain: str) -> Decimal:
+    """The place of the last digit written: 61.8 → 0.1, 700 → 1."""
+    _, _, frac = plain.partition(".")
+    return Decimal(1).scaleb(-len(frac))
+
+
+def _spread_scales(text: str, hits: list[Hit]) -> list[Hit]:
+    """In 40至50亿 and 4-5 billion the scale (or %) written once belongs to both numbers."""
+    out = list(hits)
+    for i in range(len(out) - 1, 0, -1):
+        a, b = out[i - 1], out[i]
+        if a.quantity is None or b.quantity is None or a.quantity.kind != "amount":
+            continue
+        gap = text[a.end : b.start].strip()
+        between = gap == "and" and text[: a.start].rstrip().lower().endswith("between")
+        if a.scale != 1 or not (gap in _CONNECTORS or between):
+            continue
+        if b.quantity.kind == "percent" or (b.quantity.kind == "amount" and b.scale > 1):
+            q = a.quantity
+            kind: Kind = b.quantity.kind
+            spread = replace(q, value=q.value * b.scale, kind=kind, precision=q.precision * b.scale)
+            out[i - 1] = a._replace(quantity=spread, scale=b.scale)
+    return out
