@@ -1,0 +1,54 @@
+"""Markdown of one brief, in the layout of the reference export."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Literal
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from briefing.models import Brief, Finding
+from briefing.render.escape import md_escape
+from briefing.resources import data_dir
+
+Lang = Literal["en", "zh", "both"]
+
+
+@cache
+def _env() -> ImmutableSandboxedEnvironment:
+    # finalize escapes every {{ }} output: model text can never become markup.
+    return ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        finalize=md_escape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def display_time(published: str | None) -> str:
+    """`2025-10-25T12:49:00` → `2025-10-25 12:49`; a date stays a date."""
+    if not published:
+        return ""
+    date, _, time = published.partition("T")
+    return f"{date} {time[:5]}" if time else date
+
+
+def render_brief(brief: Brief, lang: Lang = "en") -> str:
+    """Render a brief as Markdown in English, Chinese or both (each line then its pair)."""
+    by_path: dict[str, list[Finding]] = {}
+    for finding in brief.errors:
+        by_path.setdefault(finding.where, []).append(finding)
+    template = _env().from_string(
+        (data_dir("templates") / "brief.md.j2").read_text(encoding="utf-8")
+    )
+    langs = ["en", "zh"] if lang == "both" else [lang]
+    return template.render(
+        brief=brief,
+        langs=langs,
+        byline=" · ".join(
+            part for part in (brief.article.source, display_time(brief.article.published)) if part
+        ),
+        findings=by_path,
+    )

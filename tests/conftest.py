@@ -1,0 +1,30 @@
+"""Shared fixtures: the example articles with their authored answers, an isolated user dir."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the developer's config, keys or cache."""
+    for var in list(__import__("os").environ):
+        if var == "BRIEFING_UPDATE_GOLDEN":
+            continue
+        if var.startswith(("BRIEFING_", "OPENAI_", "DEEPSEEK_", "DASHSCOPE_", "MOONSHOT_")):
+            monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("BRIEFING_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def load_answer(article_id: str) -> dict[str, Any]:
+    """The authored answer for an example article (examples/answers/, see its README)."""
+    path = EXAMPLES / "answers" / f"{article_id}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
