@@ -1,0 +1,43 @@
+"""The README's commands stay true: every `briefing` command in it runs as written."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefing.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = [ROOT / "README.md", ROOT / "examples" / "README.md"]
+
+
+def _commands() -> list[tuple[str, str]]:
+    found = []
+    for doc in DOCS:
+        blocks = re.findall(r"```bash\n(.*?)```", doc.read_text(encoding="utf-8"), re.DOTALL)
+        for block in blocks:
+            for line in block.splitlines():
+                # The first README line chains venv and install before the command.
+                command = line.split("&& ")[-1].strip()
+                if command.startswith("briefing "):
+                    found.append((doc.name, command))
+    return found
+
+
+def test_the_readme_opens_with_install_and_test_commands() -> None:
+    blocks = re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(), re.DOTALL)
+    assert "pip install ." in blocks[0] and "--replay" in blocks[0]
+    assert blocks[1].strip() == "pip install '.[dev]' && pytest"
+    assert "pytest" in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.parametrize(("doc", "command"), _commands())
+def test_readme_command_runs(doc: str, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, shlex.split(command)[1:])
+    assert result.exit_code == 0, f"{doc}: {command}\n{result.output}"
+    assert "**" in result.stdout  # a rendered brief
