@@ -47,12 +47,9 @@ def summarize_article(article: Article, llm: LLM) -> Brief:
     return brief.model_copy(update={"meta": revised.meta})
 
 
-def _assemble(
-    article: Article, completion: Completion[BriefAnswer], usage: Usage, attempts: int
-) -> Brief:
-    """Turn a validated answer into a Brief and attach what the checks find."""
-    answer = completion.value
-    brief = Brief(
+def brief_from_answer(article: Article, answer: BriefAnswer, meta: BriefMeta) -> Brief:
+    """The Brief an answer makes for `article`, before any check has run."""
+    return Brief(
         article=article,
         title=Bilingual(**answer.title.model_dump()),
         core_viewpoint=Claim(**answer.core_viewpoint.model_dump()),
@@ -63,12 +60,20 @@ def _assemble(
             )
             for group in answer.groups
         ],
-        meta=BriefMeta(
-            model=completion.model,
-            prompt=prompt_version(PROMPT),
-            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            usage=usage,
-            attempts=attempts,
-        ),
+        meta=meta,
     )
+
+
+def _assemble(
+    article: Article, completion: Completion[BriefAnswer], usage: Usage, attempts: int
+) -> Brief:
+    """Turn a validated answer into a Brief and attach what the checks find."""
+    meta = BriefMeta(
+        model=completion.model,
+        prompt=prompt_version(PROMPT),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        usage=usage,
+        attempts=attempts,
+    )
+    brief = brief_from_answer(article, completion.value, meta)
     return brief.model_copy(update={"findings": check_brief(brief)})
