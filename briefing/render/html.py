@@ -1,0 +1,47 @@
+"""One self-contained HTML file of a digest or a brief: no remote assets, phone and print ready.
+
+Citations link to the cited paragraph, quoted under its brief with the anchor
+`a-<article id>-p<n>`: `[3]` inside a brief, `[A2 ¶3]` in a story. All model and article text
+goes through autoescape; only http(s) addresses become links.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
+
+from briefing.models import Brief, Digest
+from briefing.render.digest_view import DigestView, brief_view, digest_view
+from briefing.render.markdown import Lang
+from briefing.resources import data_dir
+
+
+@cache
+def _template() -> tuple[Template, Markup]:
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
+    templates = data_dir("templates")
+    page = env.from_string((templates / "digest.html.j2").read_text(encoding="utf-8"))
+    # The stylesheet is ours, not model text: inline it as is.
+    return page, Markup((templates / "digest.css").read_text(encoding="utf-8"))
+
+
+def _render(view: DigestView, title: str) -> str:
+    page, css = _template()
+    return page.render(v=view, css=css, title=title)
+
+
+def render_digest_html(digest: Digest, lang: Lang = "en") -> str:
+    """Render a digest as one self-contained HTML page."""
+    view = digest_view(digest, lang)
+    return _render(view, f"{view.ui('title')} · {view.period_text(view.langs[0])}")
+
+
+def render_brief_html(brief: Brief, lang: Lang = "en") -> str:
+    """Render one article's brief as a self-contained HTML page."""
+    title = brief.article.title if lang == "zh" else brief.title.en
+    return _render(brief_view(brief, lang), title)

@@ -1,0 +1,99 @@
+"""PDF of a digest: Typst source from a template, compiled by the `typst` wheel.
+
+Fonts come from `pylopdf-fonts-zh-cn` (Noto Sans SC, Noto Serif SC) and Typst's own
+Libertinus Serif; system fonts are ignored so every machine gives the same PDF, with the
+fonts subsetted and embedded. Citations are internal links to the cited paragraphs, quoted
+under each brief: `[3]` inside a brief, `[A2 ¶3]` in a story.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from briefing.errors import EXIT_CONFIG, BriefingError
+from briefing.files import write_atomic
+from briefing.models import Digest
+from briefing.render.digest_view import digest_view
+from briefing.render.escape import Trusted, typst_escape, typst_str
+from briefing.render.markdown import Lang
+from briefing.resources import data_dir
+
+_FONT_FILES = ("NotoSansSC-Regular.otf", "NotoSerifSC-Regular.otf")
+_ANCHOR = re.compile(r"[a-z][a-z0-9-]*")
+
+
+class PdfError(BriefingError):
+    """The PDF cannot be made: a missing font package or a failed compilation."""
+
+    exit_code = EXIT_CONFIG
+
+
+def font_dir() -> Path:
+    """The folder of the Noto SC fonts shipped by `pylopdf-fonts-zh-cn`."""
+    hint = "Install the fonts: pip install pylopdf-fonts-zh-cn"
+    try:
+        import pylopdf_fonts_zh_cn
+    except ImportError as exc:
+        raise PdfError("The Chinese fonts for PDF output are not installed.", hint) from exc
+    folder = pylopdf_fonts_zh_cn.sans_path().parent
+    missing = [name for name in _FONT_FILES if not (folder / name).is_file()]
+    if missing:
+        raise PdfError(f"Font files missing from {folder}: {', '.join(missing)}.", hint)
+    return folder
+
+
+def _finalize(value: object) -> str:
+    return value if isinstance(value, Trusted) else typst_escape(value)
+
+
+def _label(anchor: str) -> Trusted:
+    # Anchors are made from validated article ids; refuse anything else rather than emit it.
+    if not _ANCHOR.fullmatch(anchor):
+        raise ValueError(f"not an anchor: {anchor!r}")
+    return Trusted(f"<{anchor}>")
+
+
+@cache
+def _template() -> Template:
+    env = ImmutableSandboxedEnvironment(
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["str"] = typst_str
+    env.filters["label"] = _label
+    # Only for macro output: every value in it went through _finalize when the macro ran.
+    env.filters["escaped"] = Trusted
+    return env.from_string((data_dir("templates") / "digest.typ.j2").read_text(encoding="utf-8"))
+
+
+def digest_typst(digest: Digest, lang: Lang = "en") -> str:
+    """The Typst source of a digest, every text from the model or article escaped."""
+    return _template().render(v=digest_view(digest, lang))
+
+
+def render_digest_pdf(digest: Digest, lang: Lang, output: Path) -> None:
+    """Render a digest as a PDF file at `output`, fonts embedded."""
+    fonts = font_dir()
+    source = digest_typst(digest, lang)
+    try:
+        import typst
+    except ImportError as exc:
+        raise PdfError("PDF output needs Typst.", "Install it: pip install typst") from exc
+    try:
+        pdf = typst.compile(
+            source.encode("utf-8"), font_paths=[str(fonts)], ignore_system_fonts=True
+        )
+    except typst.TypstError as exc:
+        raise PdfError(
+            f"Typst could not compile the digest: {exc}",
+            "This is a bug in briefing's PDF template; please report it with the digest JSON.",
+        ) from exc
+    write_atomic(Path(output), pdf)
