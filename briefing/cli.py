@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,7 +17,8 @@ from briefing import __version__
 from briefing.errors import EXIT_FINDINGS, BriefingError, InputError, InvalidBriefError
 
 if TYPE_CHECKING:
-    from briefing.models import Article, Brief
+    from briefing.llm.base import LLM
+    from briefing.models import Article, Brief, Digest, Plan
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -27,13 +28,13 @@ app = typer.Typer(
 )
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     en = "en"
     zh = "zh"
     both = "both"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     md = "md"
     json = "json"
 
@@ -118,7 +119,7 @@ def _article_view(article: Article) -> str:
 
 @app.command()
 def ingest(
-    source: Annotated[str, typer.Argument(help="A file (.txt .md .html .json .jsonl), a URL, or -.")],
+    source: Annotated[str, typer.Argument(help="A file (.txt .md .html .json .jsonl), URL or -.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Article JSON.")] = False,
 ) -> None:
     """Show an article as briefing reads it: metadata and numbered paragraphs."""
@@ -135,10 +136,46 @@ def ingest(
     typer.echo("\n\n".join(_article_view(a) for a in articles))
 
 
+ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name (env BRIEFING_MODEL).")]
+ProviderOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--provider", help="openai, deepseek, qwen, moonshot, ollama or openai-compatible."
+    ),
+]
+BaseUrlOpt = Annotated[
+    str | None, typer.Option("--base-url", help="An OpenAI-compatible endpoint URL.")
+]
+ReplayOpt = Annotated[
+    Path | None,
+    typer.Option("--replay", help="Answer from a recorded cassette instead of the network."),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Ask the model even if the answer is cached.")
+]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the rendered brief.")]
+
+
+def _llm(
+    model: str | None, provider: str | None, base_url: str | None, replay: Path | None,
+    no_cache: bool,
+) -> LLM:
+    from briefing.config import resolve_settings
+    from briefing.llm import make_llm
+    from briefing.llm.cache import ResponseCache
+
+    settings = resolve_settings(
+        provider=provider, model=model, base_url=base_url, require_key=replay is None
+    )
+    # Replays cost nothing, so they neither read nor fill the cache.
+    cache = None if no_cache or replay is not None else ResponseCache()
+    return make_llm(settings, replay=replay, cache=cache)
+
+
 @app.command()
 def summarize(
     source: Annotated[str, typer.Argument(help="The article: a file, a URL, or - for stdin.")],
-    lang: Annotated[Lang, typer.Option(help="Language of the Markdown.")] = Lang.en,
+    lang: LangOpt = Lang.en,
     fmt: Annotated[
         Format | None,
         typer.Option("--format", help="md or json [default: from -o's extension, else md]."),
@@ -146,22 +183,13 @@ def summarize(
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
     ] = None,
-    model: Annotated[str | None, typer.Option(help="Model name (env BRIEFING_MODEL).")] = None,
-    provider: Annotated[
-        str | None,
-        typer.Option(help="openai, deepseek, qwen, moonshot, ollama, openai-compatible."),
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="An OpenAI-compatible endpoint (env OPENAI_BASE_URL).")
-    ] = None,
-    replay: Annotated[
-        Path | None,
-        typer.Option(help="Answer from a recorded cassette instead of the network (no key)."),
-    ] = None,
+    model: ModelOpt = None,
+    provider: ProviderOpt = None,
+    base_url: BaseUrlOpt = None,
+    replay: ReplayOpt = None,
+    no_cache: NoCacheOpt = False,
 ) -> None:
     """Brief one article in English and Chinese, every claim cited and checked."""
-    from briefing.config import resolve_settings
-    from briefing.llm import make_llm
     from briefing.pipeline import summarize_article
     from briefing.render.markdown import render_brief
 
@@ -169,15 +197,13 @@ def summarize(
         fmt = Format.json if output is not None and output.suffix == ".json" else Format.md
     with _user_errors():
         article = _read_one(source)
-        settings = resolve_settings(
-            provider=provider, model=model, base_url=base_url, require_key=replay is None
-        )
-        llm = make_llm(settings, replay=replay)
+        llm = _llm(model, provider, base_url, replay, no_cache)
         _err(f"Briefing {article.id} ({len(article.paragraphs)} paragraphs) with {llm.model}…")
         brief = summarize_article(article, llm)
-        text = (
-            brief.model_dump_json(indent=2) if fmt is Format.json else render_brief(brief, lang.value)
-        )
+        if fmt is Format.json:
+            text = brief.model_dump_json(indent=2)
+        else:
+            text = render_brief(brief, lang.value)
         _emit(text, output)
     _report(brief)
 
@@ -185,10 +211,10 @@ def summarize(
 def _report(brief: Brief) -> None:
     usage = brief.meta.usage
     claims = sum(len(g.claims) for g in brief.groups)
+    calls = f"{brief.meta.attempts} call(s)" if brief.meta.attempts else "answered from the cache"
     _err(
         f"{len(brief.groups)} groups, {claims} claims · {brief.meta.model} · "
-        f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out"
-        f" · {brief.meta.attempts} call(s)"
+        f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out · {calls}"
     )
     if brief.errors:
         _err(
@@ -243,3 +269,86 @@ def check(
         typer.echo(f"OK: {claims} claims and the core viewpoint check out against the article.")
     if any(f.severity == "error" for f in findings):
         raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def weekly(
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files, folders, globs and .jsonl feeds, mixed.")
+    ],
+    since: Annotated[str | None, typer.Option(help="First day, YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Last day, YYYY-MM-DD.")] = None,
+    week: Annotated[str | None, typer.Option(help="An ISO week instead, e.g. 2025-W43.")] = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder for the outputs ('-' prints the plan).")
+    ] = Path("weekly-brief"),
+    formats: Annotated[
+        str, typer.Option(help="Comma-separated: md, html, pdf, json.")
+    ] = "md,html,pdf,json",
+    lang: LangOpt = Lang.en,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read, merge and group only; write plan.json.")
+    ] = False,
+    model: ModelOpt = None,
+    provider: ProviderOpt = None,
+    base_url: BaseUrlOpt = None,
+    replay: ReplayOpt = None,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Brief a week of articles: duplicates merged, stories synthesised, MD/HTML/PDF/JSON."""
+    from briefing.digest.period import parse_window
+    from briefing.digest.prepare import prepare
+    from briefing.pipeline import build_digest, plan_digest
+    from briefing.render.outputs import FORMATS, write_digest
+
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    with _user_errors():
+        unknown = [f for f in wanted if f not in FORMATS]
+        if unknown or not wanted:
+            raise InputError(
+                f"Unknown format(s): {', '.join(unknown) or '(none)'}.",
+                f"Choose from {', '.join(FORMATS)}, e.g. --formats md,pdf.",
+            )
+        prepared = prepare(inputs, parse_window(since, until, week))
+        if dry_run:
+            plan = plan_digest(prepared)
+            _emit_plan(plan, output)
+            return
+        llm = _llm(model, provider, base_url, replay, no_cache)
+        _err(f"Briefing {len(prepared.articles)} article(s) with {llm.model}…")
+        digest = build_digest(prepared, llm, progress=_err)
+        digest.meta.cached_calls = getattr(llm, "hits", 0)
+        for path in write_digest(digest, output, wanted, lang.value):
+            _err(f"Wrote {path}")
+    _weekly_report(digest)
+    if digest.failures:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _emit_plan(plan: Plan, output: Path) -> None:
+    text = plan.model_dump_json(indent=2)
+    _emit(text, output if str(output) == "-" else output / "plan.json")
+    tokens = sum(a.tokens for a in plan.articles)
+    _err(
+        f"{len(plan.articles)} article(s) to brief ({tokens:,} prompt tokens), "
+        f"{sum(len(d.dropped) for d in plan.duplicates)} duplicate(s) merged, "
+        f"{len(plan.stories)} stories, {len(plan.failures)} failure(s), "
+        f"{plan.skipped.outside_period} outside the period. No model was called."
+    )
+
+
+def _weekly_report(digest: Digest) -> None:
+    usage, meta = digest.meta.usage, digest.meta
+    cost = "unknown cost" if meta.cost_usd is None else f"${meta.cost_usd:.4f}"
+    _err(
+        f"{len(digest.briefs)} brief(s), {len(digest.stories)} stories, "
+        f"{sum(len(d.dropped) for d in digest.duplicates)} duplicate(s) merged · "
+        f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {cost}"
+        f" · {meta.cached_calls} answer(s) from the cache"
+    )
+    for warning in meta.warnings:
+        _err(f"Warning: {warning}")
+    for failure in digest.failures:
+        _err(f"Failed: {failure.input}: {failure.error}")
+    if digest.failures:
+        _err("Run the same command again to retry the failures; answers received are cached.")

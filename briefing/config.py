@@ -160,7 +160,7 @@ def load_config_file(path: Path, *, must_exist: bool) -> ConfigFile:
 def resolve_api_key(
     provider: str, *, flag: str | None, env: Mapping[str, str], section: ProviderSection
 ) -> SecretStr | None:
-    """The key for `provider`: the explicit argument, then its environment variable, then the file."""
+    """The key for `provider`: the argument, then its environment variable, then the file."""
     if flag:
         return SecretStr(flag)
     key_env = PRESETS[provider].key_env

@@ -160,3 +160,147 @@ class Brief(Model):
             for ci, claim in enumerate(group.claims):
                 out.append((f"groups[{gi}].claims[{ci}]", claim))
         return out
+
+
+# --- The weekly digest and its plan. ---------------------------------------------------
+
+DIGEST_FORMAT = "briefing.digest/1"
+PLAN_FORMAT = "briefing.plan/1"
+
+
+class Period(Model):
+    """The dates a digest covers, inclusive (ISO dates)."""
+
+    start: str
+    end: str
+
+
+class ArticleCite(Model):
+    """A citation across articles: paragraphs of one member article."""
+
+    article: str
+    paragraphs: list[int]
+
+
+class StoryClaim(Model):
+    """A statement of a story synthesis, citing paragraphs of its member articles."""
+
+    en: str
+    zh: str
+    cites: list[ArticleCite]
+
+
+class Story(Model):
+    """Related articles on one event or thread, with their synthesis."""
+
+    title: Bilingual
+    articles: list[str]
+    summary: StoryClaim
+    claims: list[StoryClaim] = []
+    findings: list[Finding] = []
+
+
+# What the model must return for a story synthesis.
+ArticleId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{12}$")]
+
+
+class ArticleCiteAnswer(Model):
+    """Paragraphs of one member article, as the synthesis cites them."""
+
+    article: ArticleId
+    paragraphs: Annotated[list[int], Field(min_length=1, max_length=6)]
+
+
+class StoryClaimAnswer(Model):
+    """One synthesis statement in both languages with its cross-article citations."""
+
+    en: ClaimText
+    zh: ClaimText
+    cites: Annotated[list[ArticleCiteAnswer], Field(min_length=1, max_length=6)]
+
+
+class StoryAnswer(Model):
+    """The structured answer the story prompt asks for."""
+
+    title: BilingualAnswer
+    summary: StoryClaimAnswer
+    claims: Annotated[list[StoryClaimAnswer], Field(min_length=1, max_length=8)]
+
+
+class Copy(Model):
+    """A dropped copy as it was read, so the output can say "also reported by …"."""
+
+    input: str
+    title: str
+    source: str | None = None
+    published: str | None = None
+    url: str | None = None
+
+
+class Duplicate(Model):
+    """Copies of one article: the one kept and the ones dropped (ids; the same id when the
+    bodies are identical), with the dropped copies' inputs and sources in `copies`."""
+
+    kept: str
+    dropped: list[str]
+    similarity: float
+    copies: list[Copy] = []
+
+
+class Failure(Model):
+    """An input that could not be briefed, and why."""
+
+    input: str
+    error: str
+
+
+class DigestMeta(Model):
+    """How a digest was made and what it cost (`cost_usd` null when the price is unknown)."""
+
+    model: str
+    usage: Usage = Usage()
+    cost_usd: float | None = 0.0
+    generated_at: str | None = None
+    cached_calls: int = 0
+    warnings: list[str] = []
+
+
+class Digest(Model):
+    """A weekly brief over many articles (format briefing.digest/1)."""
+
+    format: Literal["briefing.digest/1"] = DIGEST_FORMAT
+    period: Period
+    stories: list[Story]
+    briefs: list[Brief]
+    duplicates: list[Duplicate] = []
+    failures: list[Failure] = []
+    meta: DigestMeta
+
+
+class PlannedArticle(Model):
+    """A kept article as the plan shows it: no model has been called."""
+
+    id: str
+    input: str
+    title: str
+    source: str | None = None
+    published: str | None = None
+    tokens: int
+
+
+class Skipped(Model):
+    """Inputs left out on purpose, counted by reason."""
+
+    outside_period: int = 0
+
+
+class Plan(Model):
+    """What a weekly run would do (format briefing.plan/1), without calling a model."""
+
+    format: Literal["briefing.plan/1"] = PLAN_FORMAT
+    period: Period
+    articles: list[PlannedArticle]
+    duplicates: list[Duplicate] = []
+    stories: list[list[str]] = []
+    failures: list[Failure] = []
+    skipped: Skipped = Skipped()

@@ -1,12 +1,19 @@
-"""The stages in order: article → prompt → model → brief → grounding → (one re-ask) → brief."""
+"""The stages in order, as in the architecture diagram.
+
+One article: article → prompt → model → brief → grounding → (one re-ask) → brief.
+A week: prepared inputs → a brief per article → a synthesis per story → digest.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
+from briefing.digest.prepare import Prepared
+from briefing.digest.synthesis import story_of_one, synthesize_story
 from briefing.errors import LLMError
 from briefing.grounding import check_brief
-from briefing.llm.base import LLM, ChatMessage, Completion
+from briefing.llm.base import LLM
 from briefing.models import (
     Article,
     Bilingual,
@@ -14,37 +21,43 @@ from briefing.models import (
     BriefAnswer,
     BriefMeta,
     Claim,
+    Digest,
+    DigestMeta,
+    Failure,
+    Finding,
     Group,
+    Plan,
+    PlannedArticle,
+    Story,
     Usage,
 )
-from briefing.prompts import prompt_version, render_messages, render_text
+from briefing.pricing import cost_usd
+from briefing.prompts import prompt_version, render_messages
+from briefing.reask import ask_grounded
+from briefing.tokens import count_tokens
 
 PROMPT = "brief"
 
 
 def summarize_article(article: Article, llm: LLM) -> Brief:
     """Brief one article: one call, the grounding checks, one re-ask if they found errors."""
-    messages = render_messages(PROMPT, article=article)
-    first = llm.complete(messages, BriefAnswer, name=PROMPT)
-    brief = _assemble(article, first, first.usage, first.attempts)
-    if not brief.errors:
-        return brief
+    draft_meta = BriefMeta(model=llm.model, prompt=prompt_version(PROMPT), generated_at="")
 
-    fix = render_text("brief_fix", findings=brief.errors)
-    retry = [*messages, ChatMessage(role="assistant", content=first.raw)]
-    retry.append(ChatMessage(role="user", content=fix))
-    try:
-        second = llm.complete(retry, BriefAnswer, name=PROMPT)
-    except LLMError:
-        # The first answer is paid for and usable: keep it with its findings.
-        return brief
-    usage = first.usage + second.usage
-    attempts = first.attempts + second.attempts
-    revised = _assemble(article, second, usage, attempts)
-    # Keep the better answer; on a tie the revision, which was asked to mend the first.
-    if len(revised.errors) <= len(brief.errors):
-        return revised
-    return brief.model_copy(update={"meta": revised.meta})
+    def check(answer: BriefAnswer) -> list[Finding]:
+        return check_brief(brief_from_answer(article, answer, draft_meta))
+
+    messages = render_messages(PROMPT, article=article)
+    result = ask_grounded(llm, messages, BriefAnswer, PROMPT, check)
+    meta = draft_meta.model_copy(
+        update={
+            "model": result.model,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "usage": result.usage,
+            "attempts": result.attempts,
+        }
+    )
+    brief = brief_from_answer(article, result.value, meta)
+    return brief.model_copy(update={"findings": result.findings})
 
 
 def brief_from_answer(article: Article, answer: BriefAnswer, meta: BriefMeta) -> Brief:
@@ -64,16 +77,78 @@ def brief_from_answer(article: Article, answer: BriefAnswer, meta: BriefMeta) ->
     )
 
 
-def _assemble(
-    article: Article, completion: Completion[BriefAnswer], usage: Usage, attempts: int
-) -> Brief:
-    """Turn a validated answer into a Brief and attach what the checks find."""
-    meta = BriefMeta(
-        model=completion.model,
-        prompt=prompt_version(PROMPT),
-        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        usage=usage,
-        attempts=attempts,
+Progress = Callable[[str], None]
+
+
+def build_digest(prepared: Prepared, llm: LLM, progress: Progress = lambda _: None) -> Digest:
+    """Brief every kept article, synthesise every story; a failure is listed, never fatal."""
+    briefs: list[Brief] = []
+    failures = list(prepared.failures)
+    usage = Usage()
+    for n, article in enumerate(prepared.articles, 1):
+        progress(f"[{n}/{len(prepared.articles)}] {article.title}")
+        try:
+            brief = summarize_article(article, llm)
+        except LLMError as exc:
+            failures.append(Failure(input=prepared.inputs[article.id], error=exc.message))
+            continue
+        briefs.append(brief)
+        usage += brief.meta.usage
+
+    by_id = {brief.article.id: brief for brief in briefs}
+    stories: list[Story] = []
+    warnings: list[str] = []
+    for members in prepared.stories:
+        member_briefs = [by_id[i] for i in members if i in by_id]
+        if len(member_briefs) < 2:
+            stories += [story_of_one(brief) for brief in member_briefs]
+            continue
+        progress(f"story of {len(member_briefs)} articles: {member_briefs[0].title.en}")
+        try:
+            story, spent = synthesize_story(member_briefs, llm)
+        except LLMError as exc:
+            warnings.append(f"No synthesis for the story of {', '.join(members)}: {exc.message}")
+            stories += [story_of_one(brief) for brief in member_briefs]
+            continue
+        stories.append(story)
+        usage += spent
+    # Top stories first: the most articles, then the order they were read in.
+    order = {aid: n for n, aid in enumerate(prepared.inputs)}
+    stories.sort(key=lambda s: (-len(s.articles), min(order.get(a, 0) for a in s.articles)))
+    return Digest(
+        period=prepared.period,
+        stories=stories,
+        briefs=briefs,
+        duplicates=prepared.duplicates,
+        failures=failures,
+        meta=DigestMeta(
+            model=llm.model,
+            usage=usage,
+            cost_usd=cost_usd(llm.model, usage),
+            generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            warnings=warnings,
+        ),
     )
-    brief = brief_from_answer(article, completion.value, meta)
-    return brief.model_copy(update={"findings": check_brief(brief)})
+
+
+def plan_digest(prepared: Prepared) -> Plan:
+    """What build_digest would do, with the tokens each article's prompt would send."""
+    articles = [
+        PlannedArticle(
+            id=a.id,
+            input=prepared.inputs[a.id],
+            title=a.title,
+            source=a.source,
+            published=a.published,
+            tokens=sum(count_tokens(m.content) for m in render_messages(PROMPT, article=a)),
+        )
+        for a in prepared.articles
+    ]
+    return Plan(
+        period=prepared.period,
+        articles=articles,
+        duplicates=prepared.duplicates,
+        stories=prepared.stories,
+        failures=prepared.failures,
+        skipped=prepared.skipped,
+    )

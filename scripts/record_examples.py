@@ -1,10 +1,12 @@
 """Make the example replay files (cassettes) from the authored answers.
 
-Each answer in examples/answers/<article id>.json was written by hand as a careful analyst
-would answer (see examples/README.md). This runs the real pipeline - ingest, prompt, the
-openai client, validation, grounding - against a local stand-in server that returns the
-authored answer for the article in the request, and records the exchange as a cassette.
-Run it after any change to a prompt, the schema or the default model:
+Each answer in examples/answers/ was written by hand as a careful analyst would answer (see
+examples/README.md): `<article id>.json` for an article's brief, `story-<first article
+id>.json` for a story's synthesis. This runs the real pipeline - ingest, dedupe, stories,
+prompts, the openai client, validation, grounding - against a local stand-in server that
+returns the authored answer for the article or story in the request, and records the
+exchanges as cassettes. Run it after any change to a prompt, the schema, the story grouping
+or the default model:
 
     python scripts/record_examples.py
 """
@@ -12,77 +14,104 @@ Run it after any change to a prompt, the schema or the default model:
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
-from collections.abc import Callable
-from typing import Any
 
 from briefing.config import resolve_settings
+from briefing.digest.period import Window
+from briefing.digest.prepare import prepare
 from briefing.ingest import read_source
 from briefing.llm import make_llm
-from briefing.llm.standin import Reply, StandIn, answer, error
+from briefing.llm.base import LLM
+from briefing.llm.standin import StandIn, answer_book
 from briefing.models import Article
-from briefing.pipeline import summarize_article
+from briefing.pipeline import build_digest, summarize_article
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 ANSWERS = EXAMPLES / "answers"
-# (input, replay file) pairs: each replay file answers every article of its input.
 SINGLE = [
     ("shoigu-rare-earths.txt", "shoigu-rare-earths.replay.yaml"),
     ("rare-earth-regulation.json", "rare-earth-regulation.replay.yaml"),
 ]
+WEEKLY = ("weekly", "weekly.replay.yaml")
 HEADER = """\
 # authored: the answers in this cassette were written by hand (examples/answers/), not
 # produced by a model; the requests were made by the real pipeline and openai client
 # against a local stand-in server. Rebuild: python scripts/record_examples.py
 """
 
-def responder(articles: list[Article]) -> Callable[[dict[str, Any]], Reply]:
-    """Answer each request with the authored answer of the article it carries."""
-    answers = {}
-    for article in articles:
-        path = ANSWERS / f"{article.id}.json"
-        if not path.is_file():
-            sys.exit(f"No authored answer for {article.id} ({article.title}): write {path} first.")
-        # Re-serialised compactly, as a model would send it.
-        answers[f"[1] {article.paragraphs[0]}"] = json.dumps(
-            json.loads(path.read_text("utf-8")), ensure_ascii=False
-        )
 
-    def respond(request: dict[str, Any]) -> Reply:
-        user = next(m["content"] for m in request["messages"] if m["role"] == "user")
-        for marker, content in answers.items():
-            if marker in user:
-                return answer(content)
-        return error(404, "stand-in: no authored answer for this article")
-
-    return respond
+def _answer(name: str) -> str:
+    path = ANSWERS / f"{name}.json"
+    if not path.is_file():
+        sys.exit(f"No authored answer {path}: write it first (scripts/check_answer.py checks it).")
+    # Re-serialised compactly, as a model would send it.
+    return json.dumps(json.loads(path.read_text("utf-8")), ensure_ascii=False)
 
 
-def record(input_name: str, cassette_name: str) -> None:
-    """Brief every article of one example input, recording the exchanges."""
-    cassette = EXAMPLES / cassette_name
+def brief_book(articles: list[Article]) -> dict[str, str]:
+    """Markers only each article's request carries (its first paragraph) → its answer."""
+    return {f"[1] {a.paragraphs[0]}": _answer(a.id) for a in articles}
+
+
+def story_book(stories: list[list[str]]) -> dict[str, str]:
+    """Markers only each story's request carries (its first member) → its synthesis."""
+    return {f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in stories if len(s) > 1}
+
+
+def _recording(server: StandIn, cassette: Path) -> LLM:
+    """A client that talks to the stand-in and records into a fresh `cassette`."""
     cassette.unlink(missing_ok=True)
+    # The stand-in ignores the key; the cassette never stores it.
+    settings = resolve_settings(base_url=server.base_url, api_key="stand-in")
+    return make_llm(settings, record=cassette)
+
+
+def record_single(input_name: str, cassette_name: str) -> None:
+    """Brief every article of one example input, recording the exchanges."""
     articles = read_source(str(EXAMPLES / input_name))
-    with StandIn(responder(articles)) as server:
-        # The stand-in ignores the key; the cassette never stores it.
-        settings = resolve_settings(base_url=server.base_url, api_key="stand-in")
-        llm = make_llm(settings, record=cassette)
+    cassette = EXAMPLES / cassette_name
+    with StandIn(answer_book(brief_book(articles))) as server:
+        llm = _recording(server, cassette)
         for article in articles:
             brief = summarize_article(article, llm)
-            status = "clean" if not brief.findings else f"{len(brief.findings)} finding(s)"
-            print(f"{input_name}: {article.id} {status}, {brief.meta.attempts} call(s)")
-            for finding in brief.findings:
-                print(f"  {finding.where}: {finding.kind}: {finding.detail}")
+            _report(f"{input_name}: {article.id}", brief.findings, brief.meta.attempts)
+    _stamp(cassette)
+
+
+def record_weekly(folder: str, cassette_name: str) -> None:
+    """Run the weekly example, recording every brief and story synthesis."""
+    prepared = prepare([str(EXAMPLES / folder)], Window())
+    book = brief_book(prepared.articles) | story_book(prepared.stories)
+    cassette = EXAMPLES / cassette_name
+    with StandIn(answer_book(book)) as server:
+        digest = build_digest(prepared, _recording(server, cassette))
+    for brief in digest.briefs:
+        _report(f"{folder}: {brief.article.id}", brief.findings, brief.meta.attempts)
+    for story in digest.stories:
+        _report(f"{folder}: story {'+'.join(story.articles)}", story.findings, 1)
+    for failure in digest.failures:
+        print(f"{folder}: FAILED {failure.input}: {failure.error}")
+    _stamp(cassette)
+
+
+def _report(name: str, findings: list, attempts: int) -> None:  # type: ignore[type-arg]
+    status = "clean" if not findings else f"{len(findings)} finding(s)"
+    print(f"{name} {status}, {attempts} call(s)")
+    for finding in findings:
+        print(f"  {finding.where}: {finding.kind}: {finding.detail}")
+
+
+def _stamp(cassette: Path) -> None:
     cassette.write_text(HEADER + cassette.read_text("utf-8"), encoding="utf-8")
 
 
 def main() -> None:
     """Record every example."""
     for input_name, cassette_name in SINGLE:
-        record(input_name, cassette_name)
+        record_single(input_name, cassette_name)
+    record_weekly(*WEEKLY)
 
 
 if __name__ == "__main__":

@@ -39,5 +39,8 @@ class FakeLLM:
         except ValidationError as exc:
             raise InvalidAnswerError("fake answer invalid", str(exc), raw=raw) from exc
         return Completion[schema](  # type: ignore[valid-type]
-            value=value, raw=raw, model=self.model, usage=Usage(prompt_tokens=100, completion_tokens=50)
+            value=value,
+            raw=raw,
+            model=self.model,
+            usage=Usage(prompt_tokens=100, completion_tokens=50),
         )

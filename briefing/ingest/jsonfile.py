@@ -97,21 +97,32 @@ def _line_error(where: str, detail: str) -> InputError:
     )
 
 
-def parse_jsonl(text: str, name: str) -> list[Article]:
-    """Articles from JSON Lines, one object per line; any bad line fails the whole read."""
-    articles: list[Article] = []
+def jsonl_items(text: str, name: str) -> list[tuple[str, Article | InputError]]:
+    """Each line of JSON Lines as (where, article or the error that line gives)."""
+    items: list[tuple[str, Article | InputError]] = []
     # split("\n"), not splitlines(): U+2028 may appear unescaped inside a JSON string.
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         where = f"line {number} of {name}"
         try:
-            obj = json.loads(line)
+            items.append((where, article_from_object(json.loads(line), where)))
         except json.JSONDecodeError as err:
-            raise _line_error(where, f"{err.msg} (column {err.colno})") from None
+            items.append((where, _line_error(where, f"{err.msg} (column {err.colno})")))
         except RecursionError:
-            raise _line_error(where, "nested too deeply") from None
-        articles.append(article_from_object(obj, where))
+            items.append((where, _line_error(where, "nested too deeply")))
+        except InputError as err:
+            items.append((where, err))
+    return items
+
+
+def parse_jsonl(text: str, name: str) -> list[Article]:
+    """Articles from JSON Lines, one object per line; any bad line fails the whole read."""
+    articles: list[Article] = []
+    for _, item in jsonl_items(text, name):
+        if isinstance(item, InputError):
+            raise item
+        articles.append(item)
     if not articles:
         raise InputError(f"{name} has no JSON lines.", "Put one JSON article object per line.")
     return articles

@@ -18,6 +18,7 @@ from briefing.config import Settings, StructuredMode, check_api_key
 from briefing.errors import InvalidAnswerError, LLMError
 from briefing.llm import failures
 from briefing.llm.base import LLM, ChatMessage, Completion, T
+from briefing.llm.cache import CachedLLM, ResponseCache
 from briefing.llm.replay import Cassette
 from briefing.llm.retry import Backoff, is_transient
 from briefing.llm.schema import FINE_TUNED_UNSUPPORTED, schema_instructions, strict_schema
@@ -174,11 +175,13 @@ def make_llm(
     *,
     replay: Path | None = None,
     record: Path | None = None,
+    cache: ResponseCache | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> LLM:
     """The model client for `settings`: live, served from a `replay` cassette, or recording.
 
-    A replay needs no key and never waits: a recorded 429 is retried at once.
+    A replay needs no key and never waits: a recorded 429 is retried at once. With `cache`,
+    live answers are stored and a repeated request is answered from the cache.
     """
     if replay is not None and record is not None:
         raise ValueError("replay and record are exclusive")
@@ -186,7 +189,12 @@ def make_llm(
         return OpenAIChat(settings, sleep=_no_wait, cassette=Cassette(replay, record=False))
     check_api_key(settings)
     cassette = Cassette(record, record=True) if record is not None else None
-    return OpenAIChat(settings, sleep=sleep, cassette=cassette)
+    llm = OpenAIChat(settings, sleep=sleep, cassette=cassette)
+    if cache is None:
+        return llm
+    # Not the base URL: the same model behind a moved endpoint gives the same answers.
+    identity = f"{settings.provider}|{settings.model}|{settings.structured}"
+    return CachedLLM(llm, cache, identity)
 
 
 def _no_wait(seconds: float) -> None:

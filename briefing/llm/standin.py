@@ -178,3 +178,20 @@ class StandIn:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join()
+
+
+def answer_book(book: dict[str, str]) -> Responder:
+    """A responder that answers with `book[marker]` for the first marker found in the request.
+
+    Used to serve authored answers: the marker is a text only that article's (or story's)
+    request carries. A request no marker matches gets HTTP 404.
+    """
+
+    def respond(request: dict[str, Any]) -> Reply:
+        text = "\n".join(str(m.get("content", "")) for m in request.get("messages", []))
+        for marker, content in book.items():
+            if marker in text:
+                return answer(content)
+        return error(404, "stand-in: no answer in the book for this request")
+
+    return respond

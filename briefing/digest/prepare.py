@@ -1,0 +1,75 @@
+"""The model-free half of a weekly run: read, keep the period, merge duplicates, group stories.
+
+Both `weekly --dry-run` (the plan) and the real run start here, so the plan shows exactly
+what the run will pay for.
+"""
+
+from __future__ import annotations
+
+from briefing.digest.dedupe import find_duplicates
+from briefing.digest.period import Window, covered
+from briefing.digest.stories import group_stories
+from briefing.errors import InputError
+from briefing.ingest.collect import Item, collect
+from briefing.models import Article, Copy, Duplicate, Failure, Model, Period, Skipped
+
+DUPLICATE_THRESHOLD = 0.6
+
+
+class Prepared(Model):
+    """Everything decided before any model call."""
+
+    period: Period
+    articles: list[Article]
+    inputs: dict[str, str]  # article id -> the input it was read from
+    duplicates: list[Duplicate]
+    stories: list[list[str]]
+    failures: list[Failure]
+    skipped: Skipped
+
+
+def prepare(
+    inputs: list[str], window: Window, *, threshold: float = DUPLICATE_THRESHOLD
+) -> Prepared:
+    """Read the inputs and decide what to brief; InputError when nothing is left to brief."""
+    items = collect(inputs)
+    failures = [Failure(input=i.input, error=i.error or "") for i in items if i.article is None]
+    read = [i for i in items if i.article is not None]
+    inside = [i for i in read if window.holds(i.article.published)]  # type: ignore[union-attr]
+    if not inside:
+        outside = len(read) - len(inside)
+        raise InputError(
+            f"No article to brief: {len(read)} read, {outside} outside the period, "
+            f"{len(failures)} unreadable.",
+            "Check the inputs and --since/--until/--week"
+            + (f" (first problem: {failures[0].input}: {failures[0].error})" if failures else "."),
+        )
+    articles = [i.article for i in inside if i.article is not None]
+    kept, duplicates = find_duplicates(articles, threshold=threshold)
+    input_of = {id(i.article): i.input for i in inside}
+    return Prepared(
+        period=covered(window, [a.published for a in kept]),
+        articles=kept,
+        inputs={a.id: input_of[id(a)] for a in kept},
+        duplicates=_with_copies(duplicates, kept, inside),
+        stories=group_stories(kept),
+        failures=failures,
+        skipped=Skipped(outside_period=len(read) - len(inside)),
+    )
+
+
+def _with_copies(
+    duplicates: list[Duplicate], kept: list[Article], items: list[Item]
+) -> list[Duplicate]:
+    """Each duplicate record with the dropped copies as they were read (input, source, date)."""
+    kept_objects = {id(a) for a in kept}
+    out = []
+    for dup in duplicates:
+        dropped = set(dup.dropped)
+        copies = [
+            Copy(input=i.input, title=a.title, source=a.source, published=a.published, url=a.url)
+            for i in items
+            if (a := i.article) is not None and a.id in dropped and id(a) not in kept_objects
+        ]
+        out.append(dup.model_copy(update={"copies": copies}))
+    return out

@@ -1,0 +1,62 @@
+"""The grounding checks on a story synthesis, whose claims cite paragraphs of several articles.
+
+The same rules as for one brief: every cite names a member article and an existing paragraph,
+every quantity is found in a cited paragraph, English and Chinese state the same quantities.
+"""
+
+from __future__ import annotations
+
+from briefing.grounding.checks import _bilingual, _blank, _finding, _found, _Source, _unique
+from briefing.grounding.numbers import extract_quantities
+from briefing.models import Article, Claim, Finding, Story, StoryClaim
+
+
+def check_story(story: Story, articles: dict[str, Article]) -> list[Finding]:
+    """Every finding on a story's title, summary and claims; `where` is relative to the story."""
+    sources = {aid: _Source(articles[aid]) for aid in story.articles if aid in articles}
+    findings = _blank("title", story.title)
+    statements = [("summary", story.summary)]
+    statements += [(f"claims[{i}]", claim) for i, claim in enumerate(story.claims)]
+    for where, claim in statements:
+        findings += _check(where, claim, sources)
+    return findings
+
+
+def _check(where: str, claim: StoryClaim, sources: dict[str, _Source]) -> list[Finding]:
+    plain = Claim(en=claim.en, zh=claim.zh, cites=[])
+    findings = _blank(where, plain)
+    cited: list[tuple[str, int]] = []
+    if not claim.cites:
+        findings.append(_finding(where, "cite-missing", "no article paragraph cited"))
+    for cite in claim.cites:
+        source = sources.get(cite.article)
+        if source is None:
+            detail = f"cites article {cite.article}, which is not in this story"
+            findings.append(_finding(where, "cite-out-of-range", detail))
+            continue
+        n = len(source.paragraphs)
+        bad = [p for p in cite.paragraphs if not 1 <= p <= n]
+        if bad:
+            listed = ", ".join(map(str, bad))
+            detail = f"cites paragraph {listed} of {cite.article}, which has paragraphs 1-{n}"
+            findings.append(_finding(where, "cite-out-of-range", detail))
+        cited += [(cite.article, p) for p in cite.paragraphs if 1 <= p <= n]
+    for side in ("en", "zh"):
+        for q in _unique(extract_quantities(getattr(claim, side))):
+            holders = [
+                (aid, n)
+                for aid, source in sources.items()
+                for n, pool in enumerate(source.paragraphs, 1)
+                if _found(q, pool)
+            ]
+            if not holders:
+                detail = f"{q.text} appears in none of the story's articles"
+                findings.append(_finding(where, "number-not-in-source", detail))
+            elif cited and not set(holders) & set(cited):
+                places = "; ".join(f"{aid} paragraph {n}" for aid, n in holders[:3])
+                detail = f"{q.text} not found in the cited paragraphs; it appears in {places}"
+                findings.append(_finding(where, "number-not-in-cited", detail))
+    if claim.en.strip() and claim.zh.strip():
+        first = next(iter(sources.values()), None)
+        findings += _bilingual(where, plain, first.published_year if first else None)
+    return findings

@@ -1,0 +1,123 @@
+"""The response cache: an answer already paid for is never paid for again.
+
+SQLite in the user's cache folder (`BRIEFING_CACHE_DIR`, else `XDG_CACHE_HOME`/the platform's),
+keyed by a hash of everything that shapes the answer: provider, model, structured mode, the
+rendered messages (so any change to a prompt or an article is a new key) and the schema.
+Each answer is committed as soon as it arrives, in WAL mode, so a crash loses at most the
+call in flight.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import platformdirs
+from pydantic import ValidationError
+
+from briefing.llm.base import LLM, ChatMessage, Completion, T
+from briefing.models import Usage
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    key TEXT PRIMARY KEY,
+    raw TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt_tokens INTEGER NOT NULL,
+    completion_tokens INTEGER NOT NULL,
+    created TEXT NOT NULL DEFAULT (datetime('now'))
+)
+"""
+
+
+def default_cache_path() -> Path:
+    """Where the cache lives: `BRIEFING_CACHE_DIR`, else the user cache folder."""
+    folder = os.environ.get("BRIEFING_CACHE_DIR") or platformdirs.user_cache_dir("briefing")
+    return Path(folder) / "responses.sqlite3"
+
+
+class ResponseCache:
+    """Answers by request key, in one SQLite file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_cache_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(_SCHEMA)
+
+    def get(self, key: str) -> tuple[str, str, Usage] | None:
+        """The raw answer, model and usage stored under `key`, if any."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT raw, model, prompt_tokens, completion_tokens FROM answers WHERE key = ?",
+                (key,),
+            ).fetchone()
+        if row is None:
+            return None
+        return row[0], row[1], Usage(prompt_tokens=row[2], completion_tokens=row[3])
+
+    def put(self, key: str, raw: str, model: str, usage: Usage) -> None:
+        """Store an answer; committed at once."""
+        with self._lock:
+            self._db.execute(
+                "INSERT OR REPLACE INTO answers (key, raw, model, prompt_tokens, completion_tokens)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (key, raw, model, usage.prompt_tokens, usage.completion_tokens),
+            )
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+
+class CachedLLM:
+    """An `LLM` that answers from the cache when it can and stores every new answer.
+
+    A cache hit reports zero usage: nothing was spent on it in this run.
+    """
+
+    def __init__(self, inner: LLM, cache: ResponseCache, identity: str) -> None:
+        self.inner = inner
+        self.model = inner.model
+        self.cache = cache
+        self.identity = identity  # provider, model, structured mode
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, messages: list[ChatMessage], schema: type[T], name: str) -> str:
+        """The hash of everything that shapes the answer to this request."""
+        payload = {
+            "identity": self.identity,
+            "name": name,
+            "messages": [m.model_dump() for m in messages],
+            "schema": schema.model_json_schema(),
+        }
+        blob = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+    def complete(self, messages: list[ChatMessage], schema: type[T], *, name: str) -> Completion[T]:
+        """The stored answer to this exact request, else a new one (then stored)."""
+        key = self.key(messages, schema, name)
+        stored = self.cache.get(key)
+        if stored is not None:
+            raw, model, _ = stored
+            try:
+                value = schema.model_validate_json(raw)
+            except ValidationError:
+                pass  # stored under an older schema: ask again
+            else:
+                self.hits += 1
+                return Completion[schema](  # type: ignore[valid-type]
+                    value=value, raw=raw, model=model, usage=Usage(), attempts=0
+                )
+        self.misses += 1
+        completion = self.inner.complete(messages, schema, name=name)
+        # The validated value, not the raw text: a fenced or padded answer stays loadable.
+        self.cache.put(key, completion.value.model_dump_json(), completion.model, completion.usage)
+        return completion

@@ -1,0 +1,58 @@
+"""One answer, checked in code; one re-ask listing the findings when the checks find errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Generic
+
+from briefing.errors import LLMError
+from briefing.llm.base import LLM, ChatMessage, T
+from briefing.models import Finding, Usage
+from briefing.prompts import render_text
+
+
+@dataclass(frozen=True)
+class Grounded(Generic[T]):
+    """The answer kept, what the checks found on it, and what all attempts cost."""
+
+    value: T
+    findings: list[Finding]
+    model: str
+    usage: Usage
+    attempts: int
+
+    @property
+    def errors(self) -> int:
+        """How many error-level findings remain."""
+        return sum(f.severity == "error" for f in self.findings)
+
+
+def ask_grounded(
+    llm: LLM,
+    messages: list[ChatMessage],
+    schema: type[T],
+    name: str,
+    check: Callable[[T], list[Finding]],
+) -> Grounded[T]:
+    """Ask, check, and when errors are found ask once more with them; keep the better answer."""
+    first = llm.complete(messages, schema, name=name)
+    kept = Grounded(first.value, check(first.value), first.model, first.usage, first.attempts)
+    if not kept.errors:
+        return kept
+    errors = [f for f in kept.findings if f.severity == "error"]
+    retry = [
+        *messages,
+        ChatMessage(role="assistant", content=first.raw),
+        ChatMessage(role="user", content=render_text("fix", findings=errors)),
+    ]
+    try:
+        second = llm.complete(retry, schema, name=name)
+    except LLMError:
+        return kept  # the first answer is paid for and usable: keep it with its findings
+    usage, attempts = first.usage + second.usage, first.attempts + second.attempts
+    revised = Grounded(second.value, check(second.value), second.model, usage, attempts)
+    # On a tie the revision, which was asked to mend the first.
+    if revised.errors <= kept.errors:
+        return revised
+    return replace(kept, usage=usage, attempts=attempts)
