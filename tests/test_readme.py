@@ -36,8 +36,19 @@ def test_the_readme_opens_with_install_and_test_commands() -> None:
 
 
 @pytest.mark.parametrize(("doc", "command"), _commands())
-def test_readme_command_runs(doc: str, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(app, shlex.split(command)[1:])
+def test_readme_command_runs(
+    doc: str, command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run where a user would, next to examples/, without writing into the repository.
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(command)[1:]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, f"{doc}: {command}\n{result.output}"
-    assert "**" in result.stdout  # a rendered brief
+    if args[0] == "weekly":
+        out = tmp_path / args[args.index("-o") + 1]
+        names = ["brief.html", "brief.md", "brief.pdf", "digest.json"]
+        assert sorted(p.name for p in out.iterdir()) == names
+        assert "**Core Viewpoint**" in (out / "brief.md").read_text("utf-8")
+    else:
+        assert "**Core Viewpoint**" in result.stdout or "**核心观点**" in result.stdout
