@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 from pathlib import Path
@@ -45,7 +46,9 @@ def test_readme_command_runs(
     args = shlex.split(command)[1:]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, f"{doc}: {command}\n{result.output}"
-    if args[0] == "weekly":
+    if "--dry-run" in args:
+        assert json.loads(result.stdout)["format"] == "briefing.plan/1"
+    elif args[0] == "weekly":
         out = tmp_path / args[args.index("-o") + 1]
         names = ["brief.html", "brief.md", "brief.pdf", "digest.json"]
         assert sorted(p.name for p in out.iterdir()) == names
