@@ -425,3 +425,17 @@ def test_a_text_grounds_its_own_claims(text: str) -> None:
     for q in extract_quantities(text):
         assert q in offered
         assert supports(q, q)
+
+
+@pytest.mark.parametrize(
+    ("claim", "source", "expected"),
+    [
+        ("less than 90 billion euros", "超过900亿欧元", False),
+        ("more than 90 billion euros", "超过900亿欧元", True),
+        ("over 90 billion euros", "900亿欧元", True),
+    ],
+)
+def test_opposite_bounds_contradict(claim: str, source: str, expected: bool) -> None:
+    c = extract_quantities(claim)[0]
+    s = extract_quantities(source, broad=True)[0]
+    assert supports(c, s) is expected

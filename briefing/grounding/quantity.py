@@ -70,6 +70,9 @@ def _dates_agree(claim: Quantity, source: Quantity) -> bool:
 
 def _close(claim: Quantity, source: Quantity) -> bool:
     c, s = claim.value, source.value
+    # "Less than 90 billion" contradicts 超过900亿 even though the numbers are equal.
+    if claim.bound and source.bound and claim.bound != source.bound:
+        return False
     # Rounding the source to the digits the claim wrote: "62 billion" for 618亿 is rounding,
     # "61.9 billion" is not.
     if c == s or _round(s, claim.precision) == c:
