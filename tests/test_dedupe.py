@@ -1,6 +1,6 @@
 """Near-duplicates: real copies merged, distinct articles (even on one topic) kept apart.
 
-Inputs are the real articles in tests/data/weekly (copies of shared/data/articles, see its
+Inputs are the real articles in tests/data/articles (copies of shared/data/articles, see its
 README); pairs built from them in code say so where they are built.
 """
 
@@ -19,7 +19,7 @@ from briefing.digest.dedupe import NUMBERS_AGREE, compare
 from briefing.digest.shingles import ngrams, normalise, numbers, sentences
 from briefing.models import Article, Duplicate
 
-WEEKLY = Path(__file__).parent / "data" / "weekly"
+WEEKLY = Path(__file__).parent / "data" / "articles"
 # Real articles that are not copies of one another (several pairs share a topic).
 DISTINCT = "01 02 03 04 05 06 07 12 13 14 25 26 27 28 34".split()
 SAME_TOPIC = [
@@ -42,7 +42,7 @@ def article(text: str, title: str, *, published: str | None = None, source: str 
 
 
 def load(name: str) -> Article:
-    """A real article from tests/data/weekly."""
+    """A real article from tests/data/articles."""
     data = json.loads((WEEKLY / f"{name}.json").read_text(encoding="utf-8"))
     return article(data["text"], data["title"], published=data["published"], source=data["source"])
 

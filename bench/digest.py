@@ -1,0 +1,296 @@
+"""Digest benchmark: dedupe and story grouping on synthetic Chinese articles, 1k and 10k.
+
+Run from the repository root:  python bench/digest.py
+
+The articles are built from phrases cut out of the real articles in tests/data/articles, with a
+fixed seed. Planted in them: copies of articles (exact, lightly reworded, quoted inside a
+longer report) that must be merged, and "next filings" (the same text with other figures)
+that must not. Each size prints its seconds, the planted copies found and the false merges;
+the last line gives how the time grows from 1k to 10k (near-linear is about 10).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefing.config import resolve_settings
+from briefing.digest import find_duplicates, group_stories
+from briefing.digest.period import Window
+from briefing.digest.prepare import prepare
+from briefing.digest.synthesis import story_of_one
+from briefing.llm import make_llm
+from briefing.models import Article, Digest
+from briefing.pipeline import build_digest
+from briefing.render.pdf import render_digest_pdf
+
+SEED = 20250405
+SIZES = (1_000, 10_000)
+ARTICLES = Path(__file__).resolve().parent.parent / "tests" / "data" / "articles"
+# Shares of the originals that get a planted copy, and a planted next filing.
+COPY_RATE = 0.10
+FILING_RATE = 0.02
+STORY_SIZES = (1, 1, 2, 3, 4, 6)
+# Every article opens with the same byline: boilerplate the dedupe index must not pair on.
+BYLINE = "本报讯，记者从有关部门获悉。"
+
+
+def vocabulary() -> list[str]:
+    """Words and phrases cut from the real articles, sorted.
+
+    Each run of Chinese characters between punctuation gives itself (if 2-8 characters) and its
+    aligned pieces of 2, 3 and 4 characters: about 9,000 entries. The runs alone (about 550)
+    make any two long synthetic articles share far more than real news does.
+    """
+    words: set[str] = set()
+    for path in sorted(ARTICLES.glob("*.json")):
+        text = json.loads(path.read_text(encoding="utf-8"))["text"]
+        for run in re.split(r"[^\u4e00-\u9fff]+", text):
+            if 2 <= len(run) <= 8:
+                words.add(run)
+            words.update(run[i : i + k] for k in (2, 3, 4) for i in range(0, len(run) - k + 1, k))
+    return sorted(words)
+
+
+@dataclass
+class Corpus:
+    """Synthetic articles and what was planted in them."""
+
+    articles: list[Article] = field(default_factory=list)
+    family: list[int] = field(default_factory=list)  # same number: copies of one article
+    story: list[int] = field(default_factory=list)  # the planted story of each article
+    copies: list[tuple[int, int]] = field(default_factory=list)  # (original, copy) positions
+
+
+class Writer:
+    """Sentences and articles from the vocabulary, with figures and dates in some sentences."""
+
+    def __init__(self, rng: random.Random, phrases: list[str]) -> None:
+        self.rng = rng
+        self.phrases = phrases
+
+    def figure(self) -> str:
+        """A tonnage, a growth rate, a date or an amount."""
+        rng = self.rng
+        return rng.choice(
+            [
+                f"{rng.randint(2, 9999)}万吨",
+                f"增长{rng.uniform(0.5, 99):.1f}%",
+                f"{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
+                f"{rng.randint(10, 999)}亿元",
+            ]
+        )
+
+    def sentence(self, topic: list[str]) -> str:
+        """4-7 words, two in five from the story's topic, half the time with a figure."""
+        rng = self.rng
+        words = [
+            rng.choice(topic) if rng.random() < 0.4 else rng.choice(self.phrases)
+            for _ in range(rng.randint(4, 7))
+        ]
+        if rng.random() < 0.5:
+            words.insert(rng.randrange(len(words)), self.figure())
+        return "，".join(words) + "。"
+
+    def paragraph(self, topic: list[str]) -> str:
+        """2-4 sentences."""
+        return "".join(self.sentence(topic) for _ in range(self.rng.randint(2, 4)))
+
+    def article(self, topic: list[str], paragraphs: list[str]) -> Article:
+        """An Article with its own headline and date, id from the body as ingest makes it."""
+        text = "\n\n".join(paragraphs)
+        day = self.rng.randint(1, 28)
+        return Article(
+            id=hashlib.sha256(text.encode()).hexdigest()[:12],
+            title="".join(self.rng.sample(topic, 2)),
+            published=f"2025-04-{day:02d}",
+            paragraphs=paragraphs,
+        )
+
+    def reword(self, original: Article) -> list[str]:
+        """A light edit: one phrase in about a third of the sentences replaced."""
+        out = []
+        for para in original.paragraphs:
+            sentences = [s for s in para.split("。") if s]
+            for k, s in enumerate(sentences):
+                if self.rng.random() < 0.33:
+                    words = s.split("，")
+                    words[self.rng.randrange(len(words))] = self.rng.choice(self.phrases)
+                    sentences[k] = "，".join(words)
+            out.append("。".join(sentences) + "。")
+        return out
+
+    def refigure(self, original: Article) -> list[str]:
+        """The next filing: every figure and date different, the wording the same."""
+        return [re.sub(r"\d+", lambda m: str(int(m.group(0)) + 1), p) for p in original.paragraphs]
+
+
+def synthesize(n: int, seed: int = SEED) -> Corpus:
+    """n articles in stories of 1-6, with planted copies and next filings."""
+    rng = random.Random(seed)
+    phrases = vocabulary()
+    write = Writer(rng, phrases)
+    corpus = Corpus()
+
+    def add(article: Article, family: int) -> int:
+        corpus.articles.append(article)
+        corpus.family.append(family)
+        corpus.story.append(story)
+        return len(corpus.articles) - 1
+
+    story = 0
+    while len(corpus.articles) < n:
+        story += 1
+        # Made-up names (places, firms) shared by a story's articles, from real characters.
+        names = ["".join(rng.choice(phrases)[:2] for _ in range(2)) for _ in range(4)]
+        topic = names + rng.sample(phrases, 20)
+        for _ in range(rng.choice(STORY_SIZES)):
+            if len(corpus.articles) == n:
+                break
+            kind = rng.random()
+            short = kind < COPY_RATE / 3  # a statement that a longer report will quote
+            count = 1 if short else rng.randint(3, 6)
+            paragraphs = [BYLINE + write.paragraph(topic)] + [
+                write.paragraph(topic) for _ in range(count - 1)
+            ]
+            original = add(write.article(topic, paragraphs), len(corpus.articles))
+            source = corpus.articles[original]
+            if len(corpus.articles) == n:
+                break
+            if short:
+                report = [BYLINE + write.paragraph(topic), *paragraphs, write.paragraph(topic)]
+                copy = write.article(topic, report)
+            elif kind < COPY_RATE * 2 / 3:
+                copy = write.article(topic, list(paragraphs))  # same body, new headline and date
+            elif kind < COPY_RATE:
+                copy = write.article(topic, write.reword(source))
+            elif kind < COPY_RATE + FILING_RATE:
+                add(write.article(topic, write.refigure(source)), len(corpus.articles))
+                continue
+            else:
+                continue
+            corpus.copies.append((original, add(copy, corpus.family[original])))
+    return corpus
+
+
+@dataclass
+class Timing:
+    """What one size measured."""
+
+    n: int
+    dedupe_s: float
+    stories_s: float
+    copies_planted: int
+    copies_found: int
+    false_merges: int  # dropped articles that were not copies of the one kept
+    stories_planted: int
+    stories_found: int
+    stories_mixed: int  # found stories with members from more than one planted story
+
+    @property
+    def total_s(self) -> float:
+        """Seconds for both steps."""
+        return self.dedupe_s + self.stories_s
+
+
+def time_digest(corpus: Corpus) -> Timing:
+    """Time find_duplicates, then group_stories on what it kept; score against what was planted."""
+    start = time.perf_counter()
+    kept, duplicates = find_duplicates(corpus.articles)
+    middle = time.perf_counter()
+    stories = group_stories(kept)
+    end = time.perf_counter()
+
+    group = {i: k for k, d in enumerate(duplicates) for i in [d.kept, *d.dropped]}
+    ids = [a.id for a in corpus.articles]
+    family_of = dict(zip(ids, corpus.family, strict=True))
+    story_of = dict(zip(ids, corpus.story, strict=True))
+    return Timing(
+        n=len(corpus.articles),
+        dedupe_s=middle - start,
+        stories_s=end - middle,
+        copies_planted=len(corpus.copies),
+        copies_found=sum(
+            1 for o, c in corpus.copies if ids[o] in group and group.get(ids[c]) == group[ids[o]]
+        ),
+        false_merges=sum(
+            1 for d in duplicates for i in d.dropped if family_of[i] != family_of[d.kept]
+        ),
+        stories_planted=len(set(corpus.story)),
+        stories_found=len(stories),
+        stories_mixed=sum(1 for s in stories if len({story_of[i] for i in s}) > 1),
+    )
+
+
+def digest_section() -> list[Timing]:
+    """Print dedupe and story timings and quality for each size, then the 10k/1k ratios."""
+    print("## dedupe + stories (find_duplicates, then group_stories on the kept articles)")
+    print(
+        "articles  dedupe s  stories s  total s | copies planted  found  recall  false merges"
+        " | stories planted  found  mixed"
+    )
+    timings = []
+    for n in SIZES:
+        t = time_digest(synthesize(n))
+        timings.append(t)
+        print(
+            f"{t.n:>8} {t.dedupe_s:>9.2f} {t.stories_s:>10.2f} {t.total_s:>8.2f} |"
+            f" {t.copies_planted:>14} {t.copies_found:>6} {t.copies_found / t.copies_planted:>7.3f}"
+            f" {t.false_merges:>13} | {t.stories_planted:>15} {t.stories_found:>6}"
+            f" {t.stories_mixed:>6}"
+        )
+    small, large = timings[0], timings[-1]
+    print(
+        f"ratio {large.n:,} / {small.n:,} articles: dedupe {large.dedupe_s / small.dedupe_s:.1f},"
+        f" stories {large.stories_s / small.stories_s:.1f},"
+        f" total {large.total_s / small.total_s:.1f} (near-linear is about 10)"
+    )
+    return timings
+
+
+PDF_ARTICLES = 50
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def fifty_article_digest() -> Digest:
+    """The weekly example's digest (replayed), its briefs repeated under new ids up to 50."""
+    prepared = prepare([str(EXAMPLES / "weekly")], Window())
+    settings = resolve_settings(require_key=False)
+    digest = build_digest(prepared, make_llm(settings, replay=EXAMPLES / "weekly.replay.yaml"))
+    briefs = []
+    for n in range(PDF_ARTICLES):
+        brief = digest.briefs[n % len(digest.briefs)]
+        new_id = hashlib.sha256(f"{brief.article.id}{n}".encode()).hexdigest()[:12]
+        article = brief.article.model_copy(update={"id": new_id})
+        briefs.append(brief.model_copy(update={"article": article}))
+    stories = [story_of_one(b) for b in briefs]
+    return digest.model_copy(update={"briefs": briefs, "stories": stories})
+
+
+def pdf_section() -> None:
+    """Print the time to render a 50-article digest as PDF (Typst source + compilation)."""
+    digest = fifty_article_digest()
+    print(f"## PDF of a {len(digest.briefs)}-article digest (lang both)")
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in (1, 2, 3):
+            start = time.perf_counter()
+            render_digest_pdf(digest, "both", Path(tmp) / "brief.pdf")
+            seconds = time.perf_counter() - start
+            size = (Path(tmp) / "brief.pdf").stat().st_size
+            print(f"run {run}: {seconds:.2f} s, {size:,} bytes")
+
+
+def main() -> None:
+    """Run every section of the benchmark."""
+    digest_section()
+    pdf_section()
+
+
+if __name__ == "__main__":
+    main()
