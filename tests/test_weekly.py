@@ -119,6 +119,14 @@ def test_full_run_writes_every_format_and_survives_a_failed_call(
     digest = Digest.model_validate_json((out / "digest.json").read_text("utf-8"))
     assert len(digest.briefs) == 2 and digest.meta.cached_calls == 1
 
+    # Nothing changed: a third run makes no model call at all.
+    with StandIn(answer_book(book)) as server:
+        result = run("weekly", str(week), "--since", "2024-01-01", "--base-url", server.base_url,
+                     "-o", str(out), "--formats", "json")
+        assert server.requests == []
+    assert result.exit_code == 1  # the unreadable files are still listed
+    assert "2 answer(s) from the cache" in result.stderr
+
 
 def test_a_story_synthesis_failure_keeps_the_briefs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
