@@ -211,10 +211,14 @@ def summarize(
 def _report(brief: Brief) -> None:
     usage = brief.meta.usage
     claims = sum(len(g.claims) for g in brief.groups)
+    from briefing.pricing import cost_usd
+
     calls = f"{brief.meta.attempts} call(s)" if brief.meta.attempts else "answered from the cache"
+    cost = cost_usd(brief.meta.model, usage)
     _err(
         f"{len(brief.groups)} groups, {claims} claims · {brief.meta.model} · "
-        f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out · {calls}"
+        f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, "
+        f"{'unknown cost' if cost is None else f'${cost:.4f}'} · {calls}"
     )
     if brief.errors:
         _err(
