@@ -304,3 +304,32 @@ class Plan(Model):
     stories: list[list[str]] = []
     failures: list[Failure] = []
     skipped: Skipped = Skipped()
+
+
+# --- The cost estimate (`briefing estimate --json`). -------------------------------------
+
+
+class EstimatedArticle(Model):
+    """One article's expected tokens, and whether its prompt fits the model's context."""
+
+    id: str
+    input: str
+    tokens_in: int
+    tokens_out: int
+    fits: bool
+
+
+class TokenTotal(Model):
+    """Tokens summed over a run."""
+
+    tokens_in: int
+    tokens_out: int
+
+
+class Estimate(Model):
+    """What a weekly run over the same inputs is expected to cost, before paying for it."""
+
+    model: str
+    articles: list[EstimatedArticle]
+    total: TokenTotal
+    cost_usd: float | None

@@ -1,7 +1,8 @@
-"""What a run costs: USD per million tokens, by model.
+"""What a run costs: USD per million tokens, and how much a model can read, by model.
 
 Prices are OpenAI's published list prices (standard tier) as of 2025; a model not listed has
-no known price and its cost is reported as unknown rather than as zero.
+no known price and its cost is reported as unknown rather than as zero. Context windows are
+the providers' published figures; an unknown model is assumed to read 32k tokens.
 """
 
 from __future__ import annotations
@@ -18,10 +19,41 @@ PRICES: dict[str, tuple[float, float]] = {
 }
 
 
+# model: context window in tokens
+CONTEXT: dict[str, int] = {
+    "gpt-4o-mini": 128_000,
+    "gpt-4o": 128_000,
+    "gpt-4.1": 1_047_576,
+    "gpt-4.1-mini": 1_047_576,
+    "gpt-4.1-nano": 1_047_576,
+    "deepseek-chat": 64_000,
+    "qwen-plus": 131_072,
+    "moonshot-v1-8k": 8_192,
+    "moonshot-v1-32k": 32_768,
+    "moonshot-v1-128k": 131_072,
+}
+DEFAULT_CONTEXT = 32_768
+
+
+def _known(table: dict[str, object], model: str) -> str | None:
+    """The table's name for `model`, allowing dated snapshots (gpt-4o-mini-2024-07-18)."""
+    for name in (model, model.rsplit("-20", 1)[0]):
+        if name in table:
+            return name
+    return None
+
+
+def context_window(model: str) -> int:
+    """How many tokens `model` reads, prompt and answer together."""
+    name = _known(CONTEXT, model)  # type: ignore[arg-type]
+    return CONTEXT[name] if name else DEFAULT_CONTEXT
+
+
 def cost_usd(model: str, usage: Usage) -> float | None:
     """The cost of `usage` on `model`, or None when the model's price is unknown."""
-    price = PRICES.get(model) or PRICES.get(model.rsplit("-20", 1)[0])  # dated snapshots
-    if price is None:
+    name = _known(PRICES, model)  # type: ignore[arg-type]
+    if name is None:
         return None
+    price = PRICES[name]
     cost = usage.prompt_tokens * price[0] + usage.completion_tokens * price[1]
     return round(cost / 1_000_000, 6)
