@@ -1,0 +1,375 @@
+"""The OpenAI Batch API for weekly runs: brief requests answered at half price, into the cache.
+
+A batch pre-fills the response cache. Each kept article's first brief request (the messages
+`summarize_article` sends, in the exact body `OpenAIChat` would post) becomes one JSONL line
+whose `custom_id` is the request's cache key. When the batch is done, each answer is checked
+as a live one would be and stored under its key; the normal weekly run that follows then
+finds every first brief answer in the cache. Re-asks, story syntheses and the lines the batch
+could not answer go to the live endpoint at the full price.
+
+Resumable: each batch is saved in `<cache dir>/batches/<hash of its keys>.json` as soon as its
+file is uploaded and again at every poll. A run whose requests a saved, unfinished batch
+covers polls that batch instead of submitting (and paying for) a new one. The state file
+(batch_state) holds ids, cache keys, article ids and counts: no key, no URL, no article text;
+batch_answers checks each output line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import openai
+from openai.types import Batch
+from pydantic import BaseModel
+
+from briefing.config import Settings
+from briefing.errors import BriefingError, ConfigError, InputError, LLMError
+from briefing.llm import failures
+from briefing.llm.base import LLM, ChatMessage
+from briefing.llm.batch_answers import Unusable, read_answer
+from briefing.llm.batch_state import (
+    BatchState,
+    load_states,
+    now,
+    save_state,
+    state_folder,
+    state_path,
+)
+from briefing.llm.cache import CachedLLM
+from briefing.llm.client import OpenAIChat
+from briefing.models import Article, BriefAnswer, DigestMeta, Usage
+from briefing.pipeline import PROMPT
+from briefing.pricing import cost_usd
+from briefing.prompts import render_messages
+
+log = logging.getLogger(__name__)
+
+ENDPOINT = "/v1/chat/completions"
+BATCH_PRICE = 0.5  # the Batch API bills tokens at half the list price
+EXIT_PENDING = 75  # sysexits EX_TEMPFAIL: nothing is wrong, run again later
+MAX_REQUESTS = 50_000  # per batch file (OpenAI's limit)
+PROVIDERS = ("openai", "openai-compatible")
+FIRST_POLL, MAX_POLL = 5.0, 60.0  # seconds between polls: doubling, capped
+RUNNING = ("validating", "in_progress", "finalizing", "cancelling")
+SCHEMAS: dict[str, type[BaseModel]] = {PROMPT: BriefAnswer}
+
+Progress = Callable[[str], None]
+
+
+class BatchPending(BriefingError):
+    """A batch is not finished yet; the same command run again picks it up."""
+
+    exit_code = EXIT_PENDING
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """One line of a batch: the cache key it fills and the chat request body."""
+
+    key: str
+    label: str  # the article id, for messages
+    name: str
+    body: dict[str, Any]
+
+
+@dataclass
+class BatchOutcome:
+    """What the batch step of this run stored, and what those answers cost."""
+
+    batches: list[str] = field(default_factory=list)
+    stored: int = 0
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float | None = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def add_to(self, meta: DigestMeta) -> None:
+        """Count the batch's tokens, cost and warnings in a digest's meta."""
+        meta.warnings = [*meta.warnings, *self.warnings]
+        if self.usage == Usage():
+            return
+        meta.usage = meta.usage + self.usage
+        meta.cost_usd = _add_cost(meta.cost_usd, self.cost_usd)
+
+
+def backend(llm: LLM) -> tuple[CachedLLM, OpenAIChat]:
+    """The cache and the live client under `llm`; an error if a batch cannot go through them."""
+    inner = llm.inner if isinstance(llm, CachedLLM) else llm
+    provider = inner.settings.provider if isinstance(inner, OpenAIChat) else type(inner).__name__
+    if provider not in PROVIDERS:
+        raise ConfigError(
+            f"--batch needs the OpenAI Batch API, which provider {provider} does not offer.",
+            "Use --provider openai, or openai-compatible with the --base-url of a server that "
+            "implements /v1/files and /v1/batches; or run without --batch.",
+        )
+    if not (isinstance(llm, CachedLLM) and isinstance(inner, OpenAIChat)):
+        raise InputError(
+            "--batch needs a live model and the response cache: the batch's answers are "
+            "stored in the cache for the run to use.",
+            "Drop --replay and --no-cache, or drop --batch.",
+        )
+    return llm, inner
+
+
+def brief_requests(articles: list[Article], llm: LLM) -> list[BatchRequest]:
+    """Each article's first brief request: its cache key and the exact body a live call sends."""
+    cached, chat = backend(llm)
+    out = []
+    for article in articles:
+        messages = render_messages(PROMPT, article=article)
+        out.append(_request(cached, chat, messages, BriefAnswer, PROMPT, article.id))
+    return out
+
+
+def _request(
+    cached: CachedLLM, chat: OpenAIChat, messages: list[ChatMessage], schema: type[BaseModel],
+    name: str, label: str,
+) -> BatchRequest:
+    conversation = [{"role": m.role, "content": m.content} for m in messages]
+    # The client's own request builder: the batch line cannot drift from the live request.
+    body = chat._request(conversation, schema, name)
+    return BatchRequest(cached.key(messages, schema, name), label, name, body)
+
+
+def prefill_briefs(
+    articles: list[Article], llm: LLM, *, wait: float = 0.0,
+    sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+    progress: Progress = lambda _: None,
+) -> BatchOutcome:
+    """Answer every article's first brief request through a batch, into the response cache."""
+    return run_batch(brief_requests(articles, llm), llm, wait=wait, sleep=sleep, clock=clock,
+                     progress=progress)
+
+
+def run_batch(
+    requests: list[BatchRequest], llm: LLM, *, wait: float = 0.0,
+    sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+    progress: Progress = lambda _: None,
+) -> BatchOutcome:
+    """Submit or resume the batch for the uncached `requests`, poll up to `wait` seconds, store.
+
+    Raises BatchPending when a batch is still running after `wait` seconds (0: poll once),
+    LLMError when the server refuses the batch or the batch fails as a whole.
+    """
+    cached, chat = backend(llm)
+    settings, folder = chat.settings, state_folder(cached)
+    client = chat._client.with_options(max_retries=settings.max_retries)
+    pending = {r.key: r for r in requests if cached.cache.get(r.key) is None}
+    outcome = BatchOutcome()
+    if not pending:
+        progress("Every request is answered in the cache already: no batch needed.")
+        return outcome
+    states = [s for s in load_states(folder) if not s.closed and s.requests.keys() & pending.keys()]
+    for state in states:
+        progress(f"Resuming batch {state.batch_id or '(not yet created)'} ({state.status}, "
+                 f"{state.done + state.failed}/{len(state.requests)} done), "
+                 f"submitted {state.created_at}.")
+    covered = {key for state in states for key in state.requests}
+    new = [r for key, r in pending.items() if key not in covered]
+    for name in dict.fromkeys(r.name for r in new):
+        states.append(_submit([r for r in new if r.name == name], client, chat, folder))
+        progress(f"Submitted batch {states[-1].batch_id}: {len(states[-1].requests)} "
+                 f"{name} request(s) at the batch price, answered within 24 h.")
+
+    deadline, polls, broken = clock() + wait, 0, []
+    while True:
+        for state in [s for s in states if not s.closed]:
+            with _api(settings, f"Checking batch {state.batch_id or '(being created)'}"):
+                batch = _ensure_batch(state, client, folder)
+                _update(state, batch, folder)
+                if batch.status in RUNNING:
+                    continue
+                if batch.status == "failed":
+                    broken.append(_close_failed(state, batch, folder, settings))
+                    continue
+                _ingest(state, batch, client, cached, chat, folder, outcome)
+            progress(_done_line(state))
+        outcome.batches = [s.batch_id or "" for s in states]
+        running = [s for s in states if not s.closed]
+        if broken and not running:
+            raise broken[0]
+        if not running:
+            return outcome
+        left = deadline - clock()
+        if left <= 0:
+            raise _pending(running, folder)
+        sleep(min(FIRST_POLL * 2**polls, MAX_POLL, left))
+        polls += 1
+
+
+def _submit(
+    requests: list[BatchRequest], client: openai.OpenAI, chat: OpenAIChat, folder: Path
+) -> BatchState:
+    if len(requests) > MAX_REQUESTS:
+        raise InputError(f"{len(requests)} requests are more than one batch takes "
+                         f"({MAX_REQUESTS}).", "Brief fewer articles per run (--since/--until).")
+    lines = [
+        json.dumps({"custom_id": r.key, "method": "POST", "url": ENDPOINT, "body": r.body},
+                   ensure_ascii=False)
+        for r in requests
+    ]
+    stamp = now()
+    state = BatchState(name=requests[0].name, model=chat.model, created_at=stamp, updated_at=stamp,
+                       requests={r.key: r.label for r in requests})
+    with _api(chat.settings, "Uploading the batch file"):
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        uploaded = client.files.create(file=("briefing-batch.jsonl", data), purpose="batch")
+    state.input_file_id, state.status = uploaded.id, "uploaded"
+    save_state(state, folder)  # before the batch exists: a lost create is found again by its file
+    with _api(chat.settings, "Creating the batch"):
+        batch = _create(client, uploaded.id)
+    state.batch_id = batch.id
+    _update(state, batch, folder)
+    return state
+
+
+def _create(client: openai.OpenAI, input_file_id: str) -> Batch:
+    # Never retried: the SDK sends no idempotency key, so a retry whose first attempt got
+    # through would create (and bill) a second batch. A lost answer is found by its file.
+    return client.with_options(max_retries=0).batches.create(
+        input_file_id=input_file_id, endpoint=ENDPOINT, completion_window="24h",
+        metadata={"created_by": "briefing weekly --batch"},
+    )
+
+
+def _ensure_batch(state: BatchState, client: openai.OpenAI, folder: Path) -> Batch:
+    """The batch of a state; created now if the run that uploaded its file did not get there."""
+    if state.batch_id:
+        try:
+            return client.batches.retrieve(state.batch_id)
+        except openai.NotFoundError:
+            # Not closed silently: a new batch would pay again for one that may still run.
+            raise InputError(
+                f"Batch {state.batch_id} is unknown to the server (HTTP 404): it was submitted "
+                "to another endpoint, or deleted.",
+                f"Run with the --base-url it was submitted to, or delete "
+                f"{state_path(folder, state)} to submit a new batch.",
+            ) from None
+    found = [b for b in client.batches.list(limit=100).data
+             if b.input_file_id == state.input_file_id]
+    batch = found[0] if found else _create(client, state.input_file_id or "")
+    state.batch_id = batch.id
+    _update(state, batch, folder)
+    return client.batches.retrieve(batch.id) if found else batch
+
+
+def _update(state: BatchState, batch: Batch, folder: Path) -> None:
+    state.status = batch.status
+    if batch.request_counts is not None:
+        state.done, state.failed = batch.request_counts.completed, batch.request_counts.failed
+    save_state(state, folder)
+
+
+def _ingest(
+    state: BatchState, batch: Batch, client: openai.OpenAI, cached: CachedLLM, chat: OpenAIChat,
+    folder: Path, outcome: BatchOutcome,
+) -> None:
+    """Store every usable answer of a finished batch under its key; note why others are not."""
+    schema = SCHEMAS[state.name]
+    lines: list[str] = []
+    for file_id in (batch.output_file_id, batch.error_file_id):
+        if file_id:
+            lines += client.files.content(file_id).text.splitlines()
+    stored, usage = set(), Usage()
+    for line in filter(str.strip, lines):
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            log.warning("batch %s: skipping a line that is not JSON", state.batch_id)
+            continue
+        key = item.get("custom_id") if isinstance(item, dict) else None
+        if key not in state.requests:
+            continue
+        try:
+            value, model, spent = read_answer(item, chat, schema)
+        except Unusable as exc:
+            usage += exc.usage  # an unusable answer was still paid for
+            state.errors[key] = exc.message
+            continue
+        cached.cache.put(key, value.model_dump_json(), model, spent)
+        usage += spent
+        stored.add(key)
+    for key in state.requests.keys() - stored:
+        state.errors.setdefault(key, f"no answer in the batch (status {batch.status})")
+    cost = cost_usd(state.model, usage)
+    state.usage, state.cost_usd = usage, None if cost is None else round(cost * BATCH_PRICE, 6)
+    state.closed = True
+    save_state(state, folder)
+    outcome.stored += len(stored)
+    outcome.usage += usage
+    outcome.cost_usd = _add_cost(outcome.cost_usd, state.cost_usd)
+    outcome.warnings += [
+        f"The batch gave no usable answer for article {state.requests[key]} ({error}); "
+        "it was asked live at the full price."
+        for key, error in state.errors.items()
+    ]
+
+
+def _close_failed(
+    state: BatchState, batch: Batch, folder: Path, settings: Settings
+) -> LLMError:
+    """Close a batch that failed as a whole, so that the next run submits a new one."""
+    state.closed = True
+    save_state(state, folder)
+    reasons = "; ".join(
+        f"{e.message}" + (f" (line {e.line})" if e.line else "")
+        for e in (batch.errors.data or [] if batch.errors else [])
+    ) or "no reason given"
+    return LLMError(
+        f"Batch {batch.id} failed: {failures.redact(reasons, settings)[:500]}",
+        "Nothing was answered, so nothing was charged; run the same command again to submit "
+        "a new batch, or run without --batch to ask live.",
+    )
+
+
+def _pending(running: list[BatchState], folder: Path) -> BatchPending:
+    lines = [
+        f"Batch {s.batch_id} {s.status}, {s.done + s.failed}/{len(s.requests)} done; "
+        "run the same command again later."
+        for s in running
+    ]
+    return BatchPending(
+        "\n".join(lines),
+        f"Its state is saved in {state_path(folder, running[0])}: the next run picks up this "
+        "batch instead of paying for a new one. --batch-wait SECONDS waits for it.",
+    )
+
+
+def _done_line(state: BatchState) -> str:
+    usage, cost = state.usage, state.cost_usd
+    price = "unknown cost" if cost is None else f"${cost:.4f} at the batch price"
+    return (
+        f"Batch {state.batch_id} {state.status}: {len(state.requests) - len(state.errors)} "
+        f"answer(s) stored in the cache, {len(state.errors)} without one · "
+        f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {price}"
+    )
+
+
+@contextmanager
+def _api(settings: Settings, what: str) -> Iterator[None]:
+    """Turn the SDK's errors on the Files and Batches endpoints into LLMError."""
+    try:
+        yield
+    except openai.APIStatusError as exc:
+        status = exc.status_code
+        if status in (401, 403):
+            hint = f"Check the key in {settings.key_env or 'the config file'}."
+        elif status in (404, 405, 501):
+            hint = f"{settings.base_url} may not implement the Batch API; run without --batch."
+        else:
+            hint = "Run the same command again: the batch state is saved, nothing is paid twice."
+        message = "" if status == 401 else f": {failures.server_message(exc, settings)}"
+        raise LLMError(f"{what} failed (HTTP {status} from {settings.base_url}){message}",
+                       hint) from None
+    except openai.APIConnectionError as exc:
+        raise failures.transport_error(exc, settings, settings.max_retries + 1) from None
+
+
+def _add_cost(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else round(a + b, 6)
