@@ -17,7 +17,9 @@ from briefing import __version__
 from briefing.errors import EXIT_FINDINGS, BriefingError, InputError, InvalidBriefError
 
 if TYPE_CHECKING:
+    from briefing.config import Settings
     from briefing.llm.base import LLM
+    from briefing.llm.batch import BatchOutcome
     from briefing.models import Article, Brief, Digest, Plan
 
 app = typer.Typer(
@@ -158,18 +160,28 @@ LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the rendered 
 
 def _llm(
     model: str | None, provider: str | None, base_url: str | None, replay: Path | None,
-    no_cache: bool,
+    no_cache: bool, *, settings: Settings | None = None, rate_limited: bool = True,
 ) -> LLM:
     from briefing.config import resolve_settings
+    from briefing.limits import RateLimitedLLM, RateLimiter
     from briefing.llm import make_llm
-    from briefing.llm.cache import ResponseCache
+    from briefing.llm.cache import CachedLLM, ResponseCache
 
-    settings = resolve_settings(
-        provider=provider, model=model, base_url=base_url, require_key=replay is None
-    )
+    if settings is None:
+        settings = resolve_settings(
+            provider=provider, model=model, base_url=base_url, require_key=replay is None
+        )
     # Replays cost nothing, so they neither read nor fill the cache.
     cache = None if no_cache or replay is not None else ResponseCache()
-    return make_llm(settings, replay=replay, cache=cache)
+    if replay is not None or not rate_limited:
+        return make_llm(settings, replay=replay, cache=cache)
+    # The limiter is the client's sleep between retries: a Retry-After holds every call back.
+    limiter = RateLimiter(settings.rpm, settings.tpm)
+    llm = make_llm(settings, cache=cache, sleep=limiter.pause)
+    if isinstance(llm, CachedLLM):  # the cache outside: an answer from it spends no budget
+        llm.inner = RateLimitedLLM(llm.inner, limiter)
+        return llm
+    return RateLimitedLLM(llm, limiter)
 
 
 @app.command()
@@ -298,11 +310,29 @@ def weekly(
     base_url: BaseUrlOpt = None,
     replay: ReplayOpt = None,
     no_cache: NoCacheOpt = False,
+    batch: Annotated[
+        bool,
+        typer.Option("--batch", help="Brief through the OpenAI Batch API: half the price, "
+                     "answers within 24 h. Run the same command again to pick the batch up."),
+    ] = False,
+    batch_wait: Annotated[
+        float,
+        typer.Option("--batch-wait", min=0, metavar="SECONDS", help="How long to wait for "
+                     "the batch (0: check once); if it is not done by then, exit 75."),
+    ] = 0.0,
+    concurrency: Annotated[
+        int | None,
+        typer.Option("--concurrency", min=1, help="Model calls at once [default: the "
+                     "provider's, e.g. 8 for openai; `concurrency` in the config file]."),
+    ] = None,
 ) -> None:
     """Brief a week of articles: duplicates merged, stories synthesised, MD/HTML/PDF/JSON."""
+    from briefing.config import resolve_settings
     from briefing.digest.period import parse_window
     from briefing.digest.prepare import prepare
+    from briefing.limits import Interrupted
     from briefing.pipeline import build_digest, plan_digest
+    from briefing.progress import progress_display
     from briefing.render.outputs import FORMATS, write_digest
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -318,15 +348,46 @@ def weekly(
             plan = plan_digest(prepared)
             _emit_plan(plan, output)
             return
-        llm = _llm(model, provider, base_url, replay, no_cache)
-        _err(f"Briefing {len(prepared.articles)} article(s) with {llm.model}…")
-        digest = build_digest(prepared, llm, progress=_err)
+        settings = resolve_settings(
+            provider=provider, model=model, base_url=base_url, require_key=replay is None
+        )
+        # A batch needs the client right under the cache (briefing.llm.batch.backend); its
+        # briefs then come from the cache, and the story calls go without our rate limiter.
+        llm = _llm(model, provider, base_url, replay, no_cache, settings=settings,
+                   rate_limited=not batch)
+        workers = concurrency or settings.concurrency
+        _err(f"Briefing {len(prepared.articles)} article(s) with {llm.model}, "
+             f"{workers} at a time…")
+        batched = _batch(prepared.articles, llm, batch_wait) if batch else None
+        interrupted = False
+        with progress_display(_err) as show:
+            try:
+                digest = build_digest(prepared, llm, progress=show, concurrency=workers)
+            except Interrupted as stop:  # Ctrl-C: write what is finished, then exit 130
+                digest, interrupted = stop.digest, True
         digest.meta.cached_calls = getattr(llm, "hits", 0)
+        if batched is not None:
+            batched.add_to(digest.meta)
         for path in write_digest(digest, output, wanted, lang.value):
             _err(f"Wrote {path}")
     _weekly_report(digest)
+    if interrupted:
+        _err("Interrupted: the outputs hold what was finished before Ctrl-C.")
+        raise typer.Exit(130)
     if digest.failures:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _batch(articles: list[Article], llm: LLM, wait: float) -> BatchOutcome:
+    """The brief requests answered through a batch into the cache; exit 75 while it runs."""
+    from briefing.llm.batch import BatchPending, prefill_briefs
+
+    try:
+        return prefill_briefs(articles, llm, wait=wait, progress=_err)
+    except BatchPending as exc:  # not an error: no "Error:" prefix
+        _err(exc.message)
+        _err(exc.hint or "")
+        raise typer.Exit(exc.exit_code) from None
 
 
 def _emit_plan(plan: Plan, output: Path) -> None:
@@ -356,3 +417,8 @@ def _weekly_report(digest: Digest) -> None:
         _err(f"Failed: {failure.input}: {failure.error}")
     if digest.failures:
         _err("Run the same command again to retry the failures; answers received are cached.")
+
+
+from briefing.slack.cli import slack_app  # noqa: E402 - registered after the commands above
+
+app.add_typer(slack_app, name="slack")

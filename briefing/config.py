@@ -13,16 +13,31 @@ The config file is TOML, at `platformdirs.user_config_dir("briefing")/config.tom
     base_url = "http://localhost:8080/v1"
     structured = "json_object"       # for servers without json_schema
     timeout = 300
+
+    [slack]                          # where `briefing slack post` and `weekly --slack` post
+    webhook_url = "https://hooks.slack.com/services/T.../B.../..."
+    bot_token = "xoxb-..."           # with a channel: long digests continue in a thread
+    channel = "C0123456789"
+    api_url = "https://slack.com/api/"   # or any Slack-compatible Web API
+
+    # --provider langchain:package.module:ClassName (e.g. langchain:langchain_openai:ChatOpenAI)
+    [langchain]
+    model = "gpt-4o-mini"            # passed to the class as model=
+    method = "json_schema"           # or "function_calling", "json_mode"
+    max_retries = 4
+    [langchain.options]              # the class's other keyword arguments
+    temperature = 0
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import Field, SecretStr, ValidationError
@@ -31,6 +46,10 @@ from briefing.errors import ConfigError
 from briefing.models import Model
 
 StructuredMode = Literal["json_schema", "json_object"]
+# LangChain's names for its structured-output methods (with_structured_output(method=...)).
+LangChainMethod = Literal["json_schema", "function_calling", "json_mode"]
+LANGCHAIN_PREFIX = "langchain:"
+LANGCHAIN_CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")  # package.module:ClassName
 
 DEFAULT_TIMEOUT = 120.0  # seconds; one article can take a minute on a slow provider
 DEFAULT_MAX_RETRIES = 4
@@ -68,6 +87,49 @@ PRESETS: dict[str, Preset] = {
 }
 
 
+DEFAULT_CONCURRENCY = 4  # calls at once for a provider without a pace of its own
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How hard a weekly run pushes a provider: calls at once, requests and tokens a minute.
+
+    None: no limit of our own (the provider's 429s and their Retry-After still pace us).
+    """
+
+    concurrency: int
+    rpm: int | None = None
+    tpm: int | None = None
+
+
+# The lowest paid tier's published limits, or conservative values; raise them under the
+# provider's table in the config file (`concurrency`, `rpm`, `tpm`; 0 for no limit).
+PACES: dict[str, Pace] = {
+    # Usage tier 1 for gpt-4o-mini: 500 RPM, 200,000 TPM (OpenAI's model page).
+    "openai": Pace(8, rpm=500, tpm=200_000),
+    # "DeepSeek API does NOT constrain user's rate limit"; it answers slowly under load.
+    "deepseek": Pace(8),
+    # Model Studio publishes limits per model; qwen3-max's 600 RPM, 1,000,000 TPM are among
+    # the lowest of the current models, so they are safe for qwen-plus too.
+    "qwen": Pace(8, rpm=600, tpm=1_000_000),
+    # Moonshot Tier1 (platform.moonshot.ai/docs/pricing/limits): 50 at once, 200 RPM,
+    # 2,000,000 TPM. Tier0 allows 1 call at once and 3 RPM: set concurrency = 1, rpm = 3 for it.
+    "moonshot": Pace(8, rpm=200, tpm=2_000_000),
+    # One local model: parallel requests only queue inside Ollama and eat the timeout.
+    "ollama": Pace(1),
+    "openai-compatible": Pace(DEFAULT_CONCURRENCY),
+}
+
+
+class LangChainSettings(Model):
+    """A LangChain chat model: its class, its keyword arguments, the structured-output method."""
+
+    class_path: str  # package.module:ClassName
+    method: LangChainMethod = "json_schema"
+    # Keyword arguments for the class; they can hold keys, so they stay out of `repr`.
+    options: dict[str, Any] = Field(default_factory=dict, repr=False)
+
+
 class Settings(Model):
     """Everything needed to reach one model. `repr` and errors never show the key."""
 
@@ -80,11 +142,16 @@ class Settings(Model):
     max_retries: int = Field(DEFAULT_MAX_RETRIES, ge=0)
     max_tokens: int | None = Field(None, gt=0)
     config_path: Path
+    concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1)  # model calls at once (weekly)
+    rpm: int | None = Field(None, ge=1)  # requests a minute; None: no limit of our own
+    tpm: int | None = Field(None, ge=1)  # tokens a minute; None: no limit of our own
+    langchain: LangChainSettings | None = None  # set for a langchain: provider only
 
     @property
     def key_env(self) -> str | None:
         """The environment variable that holds this provider's key."""
-        return PRESETS[self.provider].key_env
+        preset = PRESETS.get(self.provider)  # none for a langchain: provider
+        return preset.key_env if preset else None
 
 
 class ProviderSection(Model):
@@ -97,10 +164,32 @@ class ProviderSection(Model):
     timeout: float | None = Field(None, gt=0)
     max_retries: int | None = Field(None, ge=0)
     max_tokens: int | None = Field(None, gt=0)
+    concurrency: int | None = Field(None, ge=1)
+    rpm: int | None = Field(None, ge=0)  # 0: no limit
+    tpm: int | None = Field(None, ge=0)  # 0: no limit
+
+
+class SlackSection(Model):
+    """The `[slack]` table: where to post. `repr` and errors never show the secrets."""
+
+    webhook_url: SecretStr | None = None
+    bot_token: SecretStr | None = None
+    channel: str | None = None
+    api_url: str | None = None
+
+
+class LangChainSection(Model):
+    """The `[langchain]` table: settings for a `langchain:package.module:ClassName` provider."""
+
+    model: str | None = None
+    method: LangChainMethod = "json_schema"
+    max_retries: int | None = Field(default=None, ge=0)
+    # `[langchain.options]`: keyword arguments for the class; they can hold keys.
+    options: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 
 class ConfigFile(Model):
-    """The config file: a default provider and one optional table per provider."""
+    """The config file: a default provider, one optional table per provider, and `[slack]`."""
 
     provider: str | None = None
     openai: ProviderSection = ProviderSection()
@@ -109,6 +198,8 @@ class ConfigFile(Model):
     moonshot: ProviderSection = ProviderSection()
     ollama: ProviderSection = ProviderSection()
     openai_compatible: ProviderSection = Field(ProviderSection(), alias="openai-compatible")
+    slack: SlackSection = SlackSection()
+    langchain: LangChainSection = LangChainSection()
 
     def section(self, provider: str) -> ProviderSection:
         """The table for `provider`."""
@@ -153,7 +244,8 @@ def load_config_file(path: Path, *, must_exist: bool) -> ConfigFile:
         raise ConfigError(
             f"Invalid setting in config file {path}: {problems}.",
             f"Known tables: {', '.join(f'[{p}]' for p in PRESETS)}; keys: "
-            f"{', '.join(ProviderSection.model_fields)}.",
+            f"{', '.join(ProviderSection.model_fields)}. [slack] keys: "
+            f"{', '.join(SlackSection.model_fields)}.",
         ) from None
 
 
@@ -171,6 +263,8 @@ def resolve_api_key(
 
 def check_api_key(settings: Settings) -> None:
     """Raise ConfigError when the provider needs a key and none was found."""
+    if settings.langchain is not None:
+        return  # the model's class finds its own key (its options or its environment variable)
     if settings.api_key is not None or not PRESETS[settings.provider].needs_key:
         return
     p = settings.provider
@@ -196,11 +290,15 @@ def resolve_settings(
     # Only a file named by the caller (--config) must exist; elsewhere none means empty.
     config = load_config_file(path, must_exist=config_path is not None)
     name = provider or env.get("BRIEFING_PROVIDER") or config.provider or "openai"
+    if name.startswith(LANGCHAIN_PREFIX):
+        return _langchain_settings(name, config.langchain, model=model, base_url=base_url,
+                                   api_key=api_key, env=env, path=path)
     if name not in PRESETS:
         raise ConfigError(
             f"Unknown provider {name!r}.",
             f"Known providers: {', '.join(PRESETS)}. For any other OpenAI-compatible server "
-            "use openai-compatible with --base-url.",
+            "use openai-compatible with --base-url; for a LangChain chat model, "
+            "langchain:package.module:ClassName.",
         )
     preset, section = PRESETS[name], config.section(name)
 
@@ -231,7 +329,56 @@ def resolve_settings(
         max_retries=DEFAULT_MAX_RETRIES if section.max_retries is None else section.max_retries,
         max_tokens=section.max_tokens or preset.max_tokens,
         config_path=path,
+        concurrency=section.concurrency or PACES[name].concurrency,
+        rpm=PACES[name].rpm if section.rpm is None else section.rpm or None,
+        tpm=PACES[name].tpm if section.tpm is None else section.tpm or None,
     )
     if require_key:
         check_api_key(settings)
     return settings
+
+
+def _langchain_settings(
+    name: str,
+    section: LangChainSection,
+    *,
+    model: str | None,
+    base_url: str | None,
+    api_key: str | None,
+    env: Mapping[str, str],
+    path: Path,
+) -> Settings:
+    """Settings for `langchain:package.module:ClassName`; the class is imported by the client.
+
+    `model` (flag > BRIEFING_MODEL > `[langchain] model`), a base URL and a key given as flags
+    are passed to the class as the keyword arguments model=, base_url= and api_key=.
+    """
+    class_path = name.removeprefix(LANGCHAIN_PREFIX)
+    if not LANGCHAIN_CLASS_PATH.match(class_path):
+        raise ConfigError(
+            f"Provider {name!r} does not name a LangChain chat model class.",
+            "Write it as langchain:package.module:ClassName, "
+            "e.g. langchain:langchain_openai:ChatOpenAI.",
+        )
+    options = dict(section.options)
+    chosen_model = model or env.get("BRIEFING_MODEL") or section.model or options.get("model")
+    if chosen_model:
+        options["model"] = chosen_model
+    chosen_url = base_url or env.get("BRIEFING_BASE_URL")
+    if chosen_url:
+        options["base_url"] = chosen_url
+    if api_key:
+        options["api_key"] = api_key
+    return Settings(
+        provider=name,
+        model=str(chosen_model or class_path.rpartition(":")[2]),
+        base_url=str(options.get("base_url", "")),
+        api_key=None,  # in the options, if anywhere
+        structured="json_schema" if section.method == "json_schema" else "json_object",
+        timeout=DEFAULT_TIMEOUT,  # the class's own timeout option applies, if it has one
+        max_retries=DEFAULT_MAX_RETRIES if section.max_retries is None else section.max_retries,
+        max_tokens=None,  # likewise: max_tokens under [langchain.options]
+        config_path=path,
+        langchain=LangChainSettings(class_path=class_path, method=section.method,
+                                    options=options),
+    )

@@ -101,6 +101,7 @@ FindingKind = Literal[
     "number-not-in-source",
     "bilingual-mismatch",
     "empty-text",
+    "part-not-briefed",  # a part of a long article whose call failed (briefing/longform.py)
 ]
 FINDING_KINDS: tuple[str, ...] = FindingKind.__args__  # type: ignore[attr-defined]
 

@@ -6,13 +6,12 @@ A week: prepared inputs → a brief per article → a synthesis per story → di
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from briefing.digest.prepare import Prepared
 from briefing.digest.synthesis import story_of_one, synthesize_story
-from briefing.errors import LLMError
 from briefing.grounding import check_brief
+from briefing.limits import INTERRUPTED, Interrupted, Job, Pool
 from briefing.llm.base import LLM
 from briefing.models import (
     Article,
@@ -32,6 +31,7 @@ from briefing.models import (
     Usage,
 )
 from briefing.pricing import cost_usd
+from briefing.progress import Progress, quiet
 from briefing.prompts import prompt_version, render_messages
 from briefing.reask import ask_grounded
 from briefing.tokens import count_tokens
@@ -77,45 +77,57 @@ def brief_from_answer(article: Article, answer: BriefAnswer, meta: BriefMeta) ->
     )
 
 
-Progress = Callable[[str], None]
+def build_digest(
+    prepared: Prepared, llm: LLM, progress: Progress = quiet, *, concurrency: int = 4
+) -> Digest:
+    """Brief every kept article, synthesise every story; a failure is listed, never fatal.
 
-
-def build_digest(prepared: Prepared, llm: LLM, progress: Progress = lambda _: None) -> Digest:
-    """Brief every kept article, synthesise every story; a failure is listed, never fatal."""
+    Up to `concurrency` model calls at once (on threads, see briefing.limits.Pool); briefs,
+    stories and failures keep the input order. On Ctrl-C the calls in flight finish (a second
+    Ctrl-C abandons them) and Interrupted is raised carrying the digest of what was done, the
+    rest listed as failures "interrupted".
+    """
+    pool = Pool(concurrency, progress)
+    jobs = [Job(article.id, article.title, article) for article in prepared.articles]
     briefs: list[Brief] = []
     failures = list(prepared.failures)
     usage = Usage()
-    for n, article in enumerate(prepared.articles, 1):
-        progress(f"[{n}/{len(prepared.articles)}] {article.title}")
-        try:
-            brief = summarize_article(article, llm)
-        except LLMError as exc:
-            failures.append(Failure(input=prepared.inputs[article.id], error=exc.message))
+    for article, outcome in zip(
+        prepared.articles, pool.run("brief", jobs, llm, summarize_article), strict=True
+    ):
+        if outcome.value is None:
+            failures.append(Failure(input=prepared.inputs[article.id], error=str(outcome.error)))
             continue
-        briefs.append(brief)
-        usage += brief.meta.usage
+        briefs.append(outcome.value)
+        usage += outcome.value.meta.usage
 
     by_id = {brief.article.id: brief for brief in briefs}
+    members = [[by_id[i] for i in story if i in by_id] for story in prepared.stories]
+    to_synthesise = [(n, m) for n, m in enumerate(members) if len(m) > 1]
+    story_jobs = [Job(m[0].article.id, f"{m[0].title.en} (+{len(m) - 1})", m)
+                  for _, m in to_synthesise]
+    # Once interrupted, no story is synthesised: its articles stand as stories of one.
+    synthesised = [] if pool.interrupted else pool.run("story", story_jobs, llm, synthesize_story)
+    outcomes = dict(zip((n for n, _ in to_synthesise), synthesised, strict=False))
     stories: list[Story] = []
     warnings: list[str] = []
-    for members in prepared.stories:
-        member_briefs = [by_id[i] for i in members if i in by_id]
-        if len(member_briefs) < 2:
-            stories += [story_of_one(brief) for brief in member_briefs]
+    for n, member_briefs in enumerate(members):
+        synthesis = outcomes.get(n)
+        if synthesis is not None and synthesis.value is not None:
+            story, spent = synthesis.value
+            stories.append(story)
+            usage += spent
             continue
-        progress(f"story of {len(member_briefs)} articles: {member_briefs[0].title.en}")
-        try:
-            story, spent = synthesize_story(member_briefs, llm)
-        except LLMError as exc:
-            warnings.append(f"No synthesis for the story of {', '.join(members)}: {exc.message}")
-            stories += [story_of_one(brief) for brief in member_briefs]
-            continue
-        stories.append(story)
-        usage += spent
+        if len(member_briefs) > 1:
+            error = synthesis.error if synthesis is not None else INTERRUPTED
+            warnings.append(
+                f"No synthesis for the story of {', '.join(prepared.stories[n])}: {error}"
+            )
+        stories += [story_of_one(brief) for brief in member_briefs]
     # Top stories first: the most articles, then the order they were read in.
     order = {aid: n for n, aid in enumerate(prepared.inputs)}
     stories.sort(key=lambda s: (-len(s.articles), min(order.get(a, 0) for a in s.articles)))
-    return Digest(
+    digest = Digest(
         period=prepared.period,
         stories=stories,
         briefs=briefs,
@@ -129,6 +141,9 @@ def build_digest(prepared: Prepared, llm: LLM, progress: Progress = lambda _: No
             warnings=warnings,
         ),
     )
+    if pool.interrupted:
+        raise Interrupted(digest)
+    return digest
 
 
 def plan_digest(prepared: Prepared) -> Plan:

@@ -2,7 +2,7 @@
 
 Prices are OpenAI's published list prices (standard tier) as of 2025; a model not listed has
 no known price and its cost is reported as unknown rather than as zero. Context windows are
-the providers' published figures; an unknown model is assumed to read 32k tokens.
+the providers' published figures; an unknown model is assumed to read 8k tokens.
 """
 
 from __future__ import annotations
@@ -26,13 +26,13 @@ CONTEXT: dict[str, int] = {
     "gpt-4.1": 1_047_576,
     "gpt-4.1-mini": 1_047_576,
     "gpt-4.1-nano": 1_047_576,
-    "deepseek-chat": 64_000,
-    "qwen-plus": 131_072,
+    "deepseek-chat": 64_000,  # 64K in DeepSeek's table for V3; later versions list 128K
+    "qwen-plus": 131_072,  # newer qwen-plus snapshots take 1M; 128K is the safe floor
     "moonshot-v1-8k": 8_192,
     "moonshot-v1-32k": 32_768,
     "moonshot-v1-128k": 131_072,
 }
-DEFAULT_CONTEXT = 32_768
+DEFAULT_CONTEXT = 8_192  # unknown and self-hosted models: llama.cpp and Ollama run small contexts
 
 
 def _known(table: dict[str, object], model: str) -> str | None:

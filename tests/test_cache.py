@@ -53,3 +53,14 @@ def test_cache_location_follows_the_environment(monkeypatch, tmp_path: Path) -> 
     monkeypatch.delenv("BRIEFING_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_path() == tmp_path / "xdg" / "briefing" / "responses.sqlite3"
+
+
+def test_stats_and_clear(tmp_path: Path) -> None:
+    cache = ResponseCache(tmp_path / "c.sqlite3")
+    llm = CachedLLM(FakeLLM().enqueue(ANSWER), cache, "x")
+    llm.complete(ASK, BriefAnswer, name="brief")
+    stats = cache.stats()
+    assert (stats.answers, stats.prompt_tokens, stats.completion_tokens) == (1, 100, 50)
+    assert stats.bytes > 0 and stats.oldest is not None
+    assert cache.clear() == 1
+    assert cache.stats().answers == 0

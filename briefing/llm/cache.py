@@ -20,7 +20,7 @@ import platformdirs
 from pydantic import ValidationError
 
 from briefing.llm.base import LLM, ChatMessage, Completion, T
-from briefing.models import Usage
+from briefing.models import Model, Usage
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -32,6 +32,18 @@ CREATE TABLE IF NOT EXISTS answers (
     created TEXT NOT NULL DEFAULT (datetime('now'))
 )
 """
+
+
+class CacheStats(Model):
+    """What `briefing cache stats` shows."""
+
+    path: str
+    answers: int
+    prompt_tokens: int
+    completion_tokens: int
+    oldest: str | None
+    newest: str | None
+    bytes: int
 
 
 def default_cache_path() -> Path:
@@ -70,6 +82,27 @@ class ResponseCache:
                 " VALUES (?, ?, ?, ?, ?)",
                 (key, raw, model, usage.prompt_tokens, usage.completion_tokens),
             )
+
+    def stats(self) -> CacheStats:
+        """How many answers are stored, what they cost to get, and how big the file is."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*), COALESCE(SUM(prompt_tokens), 0),"
+                " COALESCE(SUM(completion_tokens), 0), MIN(created), MAX(created) FROM answers"
+            ).fetchone()
+        size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
+        return CacheStats(
+            path=str(self.path), answers=row[0], prompt_tokens=row[1], completion_tokens=row[2],
+            oldest=row[3], newest=row[4], bytes=size,
+        )
+
+    def clear(self) -> int:
+        """Delete every stored answer; returns how many there were."""
+        with self._lock:
+            count = self._db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+            self._db.execute("DELETE FROM answers")
+            self._db.execute("VACUUM")
+        return int(count)
 
     def close(self) -> None:
         """Close the database."""

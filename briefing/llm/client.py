@@ -185,6 +185,10 @@ def make_llm(
     """
     if replay is not None and record is not None:
         raise ValueError("replay and record are exclusive")
+    if settings.langchain is not None:  # --provider langchain:package.module:ClassName
+        from briefing.llm.langchain import make_langchain_llm
+
+        return make_langchain_llm(settings, replay=replay, record=record, cache=cache, sleep=sleep)
     if replay is not None:
         return OpenAIChat(settings, sleep=_no_wait, cassette=Cassette(replay, record=False))
     check_api_key(settings)

@@ -1,7 +1,8 @@
 """A local OpenAI-compatible stand-in server for tests, benchmarks and authoring cassettes.
 
 `POST /v1/chat/completions` is answered by a responder: a callable that gets the request
-JSON and returns a `Reply` (or a plain string, taken as the answer's content).
+JSON and returns a `Reply` (or a plain string, taken as the answer's content). Other routes
+(the Files and Batches endpoints of `briefing.llm.batch_standin`) plug in as `routes`.
 
     with StandIn(queue(error(429, "slow down", headers={"Retry-After": "2"}), '{"a": 1}')) as s:
         client = OpenAI(base_url=s.base_url, api_key="x")
@@ -42,9 +43,12 @@ class SeenRequest:
     path: str
     headers: dict[str, str]
     body: dict[str, Any]
+    method: str = "POST"
 
 
 Responder = Callable[[dict[str, Any]], Reply | str]
+# (method, path with query, headers lower-cased, raw body) -> a reply, or None: not this route.
+Route = Callable[[str, str, dict[str, str], bytes], Reply | None]
 
 
 def answer(
@@ -119,18 +123,32 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         owner = self.server.owner
         length = int(self.headers.get("Content-Length", 0))
+        data = self.rfile.read(length)
         try:
-            body = json.loads(self.rfile.read(length) or b"{}")
-        except json.JSONDecodeError:
+            body = json.loads(data or b"{}")
+        except ValueError:  # not JSON (a multipart upload), or not UTF-8
             body = {}
+        headers = {k.lower(): v for k, v in self.headers.items()}
         with owner.lock:
-            headers = {k.lower(): v for k, v in self.headers.items()}
             owner.requests.append(SeenRequest(self.path, headers, body))
+        if owner.routes is not None:
+            routed = owner.routes("POST", self.path, headers, data)
+            if routed is not None:
+                self._send(routed, body)
+                return
         if self.path.rstrip("/") != "/v1/chat/completions":
             self._send(error(404, f"stand-in: no route {self.path}"), body)
             return
         reply = owner.responder(body)
         self._send(answer(reply) if isinstance(reply, str) else reply, body)
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        owner = self.server.owner
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        with owner.lock:
+            owner.requests.append(SeenRequest(self.path, headers, {}, method="GET"))
+        routed = owner.routes("GET", self.path, headers, b"") if owner.routes else None
+        self._send(routed or error(404, f"stand-in: no route GET {self.path}"), {})
 
     def _send(self, reply: Reply, request: dict[str, Any]) -> None:
         if reply.delay:
@@ -152,8 +170,9 @@ class _Handler(BaseHTTPRequestHandler):
 class StandIn:
     """The server, running in a background thread while the context is open."""
 
-    def __init__(self, responder: Responder) -> None:
+    def __init__(self, responder: Responder, *, routes: Route | None = None) -> None:
         self.responder = responder
+        self.routes = routes
         self.requests: list[SeenRequest] = []
         self.lock = threading.Lock()
         self._server = _Server(self)
@@ -195,3 +214,79 @@ def answer_book(book: dict[str, str]) -> Responder:
         return error(404, "stand-in: no answer in the book for this request")
 
     return respond
+
+
+class Throttled:
+    """A responder that behaves like a provider under load, for tests and benchmarks.
+
+    Each answer takes `latency` seconds. Beyond `rpm` requests or `tpm` tokens a minute it
+    answers HTTP 429 at once with Retry-After (the limit is paced like a provider's: GCRA,
+    with `burst` seconds of slack). The tokens a request costs are its usage, counted with
+    `count` (default: the stand-in's estimate of about four characters a token). It keeps
+    what it saw: requests answered and refused, tokens spent, most requests in flight at once.
+    """
+
+    def __init__(
+        self,
+        responder: Responder,
+        *,
+        latency: float = 0.0,
+        rpm: int | None = None,
+        tpm: int | None = None,
+        burst: float = 1.0,
+        count: Callable[[str], int] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.responder = responder
+        self.latency, self.rpm, self.tpm, self.burst = latency, rpm, tpm, burst
+        self.count = count
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.answered = 0
+        self.refused = 0
+        self.tokens = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._next_request = float("-inf")
+        self._next_token = float("-inf")
+
+    def __call__(self, request: dict[str, Any]) -> Reply:
+        reply = self.responder(request)
+        reply = answer(reply) if isinstance(reply, str) else reply
+        if reply.status != 200 or reply.body is not None:
+            return reply
+        body = json.loads(completion_json(request, reply))
+        if self.count is not None:
+            prompt = sum(self.count(str(m.get("content", ""))) for m in request.get("messages", []))
+            completion = self.count(reply.content or "")
+            body["usage"] = {"prompt_tokens": prompt, "completion_tokens": completion,
+                             "total_tokens": prompt + completion}
+        tokens = int(body["usage"]["total_tokens"])
+        with self.lock:
+            now = self.clock()
+            waits = {"requests": self._next_request - self.burst - now,
+                     "tokens": self._next_token - self.burst - now}
+            limit, wait = max(waits.items(), key=lambda item: item[1])
+            if wait > 0:
+                self.refused += 1
+                return error(
+                    429, f"stand-in: rate limit reached for {limit} per minute",
+                    type=limit, code="rate_limit_exceeded",
+                    headers={"retry-after-ms": str(max(1, round(wait * 1000))),
+                             "retry-after": str(max(1, round(wait + 0.5)))},
+                )
+            if self.rpm:
+                self._next_request = max(self._next_request, now) + 60 / self.rpm
+            if self.tpm:
+                self._next_token = max(self._next_token, now) + 60 * tokens / self.tpm
+            self.answered += 1
+            self.tokens += tokens
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            if self.latency:
+                time.sleep(self.latency)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+        return raw(200, json.dumps(body, ensure_ascii=False))
