@@ -39,8 +39,17 @@ from briefing.tokens import count_tokens
 PROMPT = "brief"
 
 
-def summarize_article(article: Article, llm: LLM) -> Brief:
-    """Brief one article: one call, the grounding checks, one re-ask if they found errors."""
+def summarize_article(article: Article, llm: LLM, *, budget_tokens: int | None = None) -> Brief:
+    """Brief one article: one call, the grounding checks, one re-ask if they found errors.
+
+    An article whose prompt is over the model's budget is briefed in parts, then merged.
+    """
+    # Imported here: briefing.longform builds on this module.
+    from briefing.longform import budget_for, needs_split, summarize_long
+
+    budget = budget_for(llm.model) if budget_tokens is None else budget_tokens
+    if needs_split(article, budget):
+        return summarize_long(article, llm, budget_tokens=budget)
     draft_meta = BriefMeta(model=llm.model, prompt=prompt_version(PROMPT), generated_at="")
 
     def check(answer: BriefAnswer) -> list[Finding]:

@@ -1,7 +1,7 @@
 """`briefing slack post`: a brief or digest JSON file to Slack, or to stdout with --dry-run.
 
-Registered in briefing/cli.py as the `slack` sub-app. briefing.cli is imported only inside the
-command: it imports this module to register it.
+Registered in briefing/cli/__init__.py as the `slack` sub-app. briefing.cli is imported only
+inside the command: it imports this module to register it.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def post(
     ] = None,
 ) -> None:
     """Post a brief or weekly digest (JSON) to Slack: a webhook, or a bot token and channel."""
-    from briefing.cli import _user_errors
+    from briefing.cli.common import user_errors as _user_errors
     from briefing.slack.post import check_resume, post_messages
     from briefing.slack.split import build_messages
     from briefing.slack.target import resolve_target

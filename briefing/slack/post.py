@@ -8,13 +8,11 @@ reached the channel, and posting it again could show it twice, so the user decid
 from __future__ import annotations
 
 import logging
-import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.client import HTTPException
-from pathlib import Path
 from typing import Any, Protocol
 
 from briefing.errors import EXIT_PROVIDER, BriefingError, InputError
@@ -23,7 +21,7 @@ from briefing.render.markdown import Lang
 from briefing.slack.blocks import FIRST_TS, SlackMessage
 from briefing.slack.errors import Failure, api_failure, network_failure, webhook_failure
 from briefing.slack.mask import RedactingFilter, Redactor
-from briefing.slack.target import SlackTarget, resolve_target
+from briefing.slack.target import SlackTarget
 
 MAX_RATE_RETRIES = 5
 MAX_WAIT = 120.0  # seconds; a longer Retry-After is reported rather than waited out
@@ -119,26 +117,6 @@ def post_document(
 
     messages = build_messages(doc, lang, threaded=target.threaded)
     return post_messages(messages, target, sleep=sleep, progress=progress, source=source)
-
-
-def post_digest_from_settings(
-    digest: Digest,
-    lang: Lang = "en",
-    *,
-    webhook: str | None = None,
-    token: str | None = None,
-    channel: str | None = None,
-    api_url: str | None = None,
-    config_path: Path | None = None,
-    env: Mapping[str, str] = os.environ,
-    progress: Progress | None = None,
-    source: str = "digest.json",
-) -> list[Posted]:
-    """Post a digest where flags > environment > the `[slack]` table say (`weekly --slack`)."""
-    target = resolve_target(webhook=webhook, token=token, channel=channel, api_url=api_url,
-                            config_path=config_path, env=env)
-    assert target is not None  # required: resolve_target raises ConfigError instead
-    return post_document(digest, target, lang, progress=progress, source=source)
 
 
 class _Failed(Exception):

@@ -1,0 +1,46 @@
+"""The command line: options in, one pipeline call, output or a clear error out.
+
+Heavy modules are imported inside the commands, so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from briefing import __version__
+from briefing.cli.article import check, ingest, summarize
+from briefing.cli.cache import cache_app
+from briefing.cli.weekly import estimate, weekly
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals can hold keys
+    rich_markup_mode=None,
+    help="Turn Chinese articles into verified bilingual briefs.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"briefing {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Turn Chinese articles into verified bilingual briefs."""
+
+
+for command in (ingest, summarize, check, weekly, estimate):
+    app.command()(command)
+app.add_typer(cache_app, name="cache")
+
+from briefing.slack.cli import slack_app  # noqa: E402 - it imports briefing.cli.common lazily
+
+app.add_typer(slack_app, name="slack")

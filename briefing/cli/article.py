@@ -1,0 +1,178 @@
+"""One article: `ingest`, `summarize`, `check`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from briefing.cli.common import (
+    BaseUrlOpt,
+    Format,
+    Lang,
+    LangOpt,
+    MaxCostOpt,
+    ModelOpt,
+    NoCacheOpt,
+    ProviderOpt,
+    ReplayOpt,
+    emit,
+    err,
+    make_client,
+    settings_for,
+    user_errors,
+)
+from briefing.errors import EXIT_FINDINGS, InputError, InvalidBriefError
+
+if TYPE_CHECKING:
+    from briefing.models import Article, Brief
+
+
+def _read_one(source: str) -> Article:
+    from briefing.ingest import read_source
+
+    articles = read_source(source)
+    if len(articles) != 1:
+        raise InputError(
+            f"{source} holds {len(articles)} articles; summarize takes one.",
+            "Use `briefing weekly` for a feed, or pass one article's file.",
+        )
+    return articles[0]
+
+
+def _article_view(article: Article) -> str:
+    from briefing.render.markdown import display_time
+
+    lines = [article.title]
+    byline = " · ".join(p for p in (article.source, display_time(article.published)) if p)
+    if byline:
+        lines.append(byline)
+    if article.url:
+        lines.append(article.url)
+    lines.append(f"id {article.id} · {len(article.paragraphs)} paragraphs · {article.language}")
+    lines.append("")
+    lines += [f"[{n}] {text}" for n, text in enumerate(article.paragraphs, 1)]
+    return "\n".join(lines)
+
+
+def ingest(
+    source: Annotated[str, typer.Argument(help="A file (.txt .md .html .json .jsonl), URL or -.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the Article JSON.")] = False,
+) -> None:
+    """Show an article as briefing reads it: metadata and numbered paragraphs."""
+    from briefing.ingest import read_source
+
+    with user_errors():
+        articles = read_source(source)
+    if as_json:
+        # One article: one object. A feed: one object per line (JSON Lines).
+        indent = 2 if len(articles) == 1 else None
+        for article in articles:
+            typer.echo(article.model_dump_json(indent=indent))
+        return
+    typer.echo("\n\n".join(_article_view(a) for a in articles))
+
+
+def summarize(
+    source: Annotated[str, typer.Argument(help="The article: a file, a URL, or - for stdin.")],
+    lang: LangOpt = Lang.en,
+    fmt: Annotated[
+        Format | None,
+        typer.Option("--format", help="md or json [default: from -o's extension, else md]."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+    model: ModelOpt = None,
+    provider: ProviderOpt = None,
+    base_url: BaseUrlOpt = None,
+    replay: ReplayOpt = None,
+    no_cache: NoCacheOpt = False,
+    max_cost: MaxCostOpt = None,
+) -> None:
+    """Brief one article in English and Chinese, every claim cited and checked."""
+    from briefing.pipeline import summarize_article
+    from briefing.render.markdown import render_brief
+
+    if fmt is None:
+        fmt = Format.json if output is not None and output.suffix == ".json" else Format.md
+    with user_errors():
+        article = _read_one(source)
+        settings = settings_for(model, provider, base_url, replay)
+        llm = make_client(settings, replay, no_cache=no_cache, max_cost=max_cost)
+        err(f"Briefing {article.id} ({len(article.paragraphs)} paragraphs) with {llm.model}…")
+        brief = summarize_article(article, llm)
+        if fmt is Format.json:
+            text = brief.model_dump_json(indent=2)
+        else:
+            text = render_brief(brief, lang.value)
+        emit(text, output)
+    _report(brief)
+
+
+def _report(brief: Brief) -> None:
+    from briefing.pricing import cost_usd
+
+    usage = brief.meta.usage
+    claims = sum(len(g.claims) for g in brief.groups)
+    calls = f"{brief.meta.attempts} call(s)" if brief.meta.attempts else "answered from the cache"
+    cost = cost_usd(brief.meta.model, usage)
+    err(
+        f"{len(brief.groups)} groups, {claims} claims · {brief.meta.model} · "
+        f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, "
+        f"{'unknown cost' if cost is None else f'${cost:.4f}'} · {calls}"
+    )
+    if brief.errors:
+        err(
+            f"Warning: {len(brief.errors)} finding(s) remain after the re-ask; they are marked "
+            "⚠ in the Markdown and listed under findings in the JSON."
+        )
+
+
+def _load_brief(path: Path) -> Brief:
+    from pydantic import ValidationError
+
+    from briefing.models import Brief
+
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidBriefError(
+            f"{path} does not exist.", "Pass a brief written by `briefing summarize --format json`."
+        ) from None
+    except OSError as exc:
+        raise InvalidBriefError(f"Cannot read {path}: {exc.strerror}.") from exc
+    try:
+        return Brief.model_validate_json(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise InvalidBriefError(
+            f"{path} is not a valid briefing.brief/1 file: {where}: {first['msg']} "
+            f"({exc.error_count()} problem(s)).",
+            "Pass a brief written by `briefing summarize --format json`.",
+        ) from None
+
+
+def check(
+    brief_file: Annotated[Path, typer.Argument(help="A brief JSON file (briefing.brief/1).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+) -> None:
+    """Re-run the grounding checks on a brief file; exit 1 if any error-level finding."""
+    from briefing.grounding import check_brief
+
+    with user_errors():
+        brief = _load_brief(brief_file)
+    findings = check_brief(brief)
+    if as_json:
+        typer.echo(json.dumps([f.model_dump() for f in findings], ensure_ascii=False, indent=2))
+    elif findings:
+        for f in findings:
+            typer.echo(f"{f.severity}: {f.where}: {f.kind}: {f.detail}")
+    else:
+        claims = sum(len(g.claims) for g in brief.groups)
+        typer.echo(f"OK: {claims} claims and the core viewpoint check out against the article.")
+    if any(f.severity == "error" for f in findings):
+        raise typer.Exit(EXIT_FINDINGS)

@@ -1,0 +1,39 @@
+"""`briefing cache stats` and `briefing cache clear`: the response cache."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+cache_app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=None, help="The cache of model answers."
+)
+
+
+@cache_app.command()
+def stats() -> None:
+    """Where the cache is, how many answers it holds and what they cost to get."""
+    from briefing.llm.cache import ResponseCache
+
+    s = ResponseCache().stats()
+    typer.echo(f"{s.path}")
+    typer.echo(
+        f"{s.answers:,} answer(s), {s.prompt_tokens:,} tokens in and {s.completion_tokens:,} "
+        f"out when first asked, {s.bytes / 1_000_000:.1f} MB"
+    )
+    if s.answers:
+        typer.echo(f"oldest {s.oldest}, newest {s.newest} (UTC)")
+
+
+@cache_app.command()
+def clear(
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete every cached answer: the next run pays for all of them again."""
+    from briefing.llm.cache import ResponseCache
+
+    cache = ResponseCache()
+    if not yes:
+        typer.confirm(f"Delete every cached answer in {cache.path}?", abort=True)
+    typer.echo(f"Deleted {cache.clear():,} answer(s).")

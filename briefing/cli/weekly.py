@@ -1,0 +1,238 @@
+"""Many articles: `weekly` (the digest) and `estimate` (its cost, before paying)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from briefing.cli.common import (
+    BaseUrlOpt,
+    Lang,
+    LangOpt,
+    MaxCostOpt,
+    ModelOpt,
+    NoCacheOpt,
+    ProviderOpt,
+    ReplayOpt,
+    emit,
+    err,
+    make_client,
+    settings_for,
+    user_errors,
+)
+from briefing.errors import EXIT_FINDINGS, InputError
+
+if TYPE_CHECKING:
+    from briefing.digest.prepare import Prepared
+    from briefing.llm.base import LLM
+    from briefing.llm.batch import BatchOutcome
+    from briefing.models import Article, Digest, Estimate, Plan
+    from briefing.slack.target import SlackTarget
+
+InputsArg = Annotated[
+    list[str], typer.Argument(help="Files, folders, globs and .jsonl feeds, mixed.")
+]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="First day, YYYY-MM-DD.")]
+UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day, YYYY-MM-DD.")]
+WeekOpt = Annotated[str | None, typer.Option("--week", help="An ISO week instead: 2025-W43.")]
+
+
+def _prepare(inputs: list[str], since: str | None, until: str | None, week: str | None) -> Prepared:
+    from briefing.digest.period import parse_window
+    from briefing.digest.prepare import prepare
+
+    return prepare(inputs, parse_window(since, until, week))
+
+
+def weekly(
+    inputs: InputsArg,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    week: WeekOpt = None,
+    output: Annotated[
+        Path, typer.Option("-o", "--output", help="Folder for the outputs ('-' prints the plan).")
+    ] = Path("weekly-brief"),
+    formats: Annotated[
+        str, typer.Option(help="Comma-separated: md, html, pdf, json.")
+    ] = "md,html,pdf,json",
+    lang: LangOpt = Lang.en,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read, merge and group only; write plan.json.")
+    ] = False,
+    slack: Annotated[
+        bool, typer.Option("--slack", help="Post the digest to Slack (see `slack post`).")
+    ] = False,
+    model: ModelOpt = None,
+    provider: ProviderOpt = None,
+    base_url: BaseUrlOpt = None,
+    replay: ReplayOpt = None,
+    no_cache: NoCacheOpt = False,
+    max_cost: MaxCostOpt = None,
+    batch: Annotated[
+        bool,
+        typer.Option("--batch", help="Brief through the OpenAI Batch API: half the price, "
+                     "answers within 24 h. Run the same command again to pick the batch up."),
+    ] = False,
+    batch_wait: Annotated[
+        float,
+        typer.Option("--batch-wait", min=0, metavar="SECONDS", help="How long to wait for "
+                     "the batch (0: check once); if it is not done by then, exit 75."),
+    ] = 0.0,
+    concurrency: Annotated[
+        int | None,
+        typer.Option("--concurrency", min=1, help="Model calls at once [default: the "
+                     "provider's, e.g. 8 for openai; `concurrency` in the config file]."),
+    ] = None,
+) -> None:
+    """Brief a week of articles: duplicates merged, stories synthesised, MD/HTML/PDF/JSON."""
+    from briefing.estimate import estimate_run
+    from briefing.limits import Interrupted
+    from briefing.pipeline import build_digest, plan_digest
+    from briefing.progress import progress_display
+    from briefing.render.outputs import FORMATS, write_digest
+
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    with user_errors():
+        unknown = [f for f in wanted if f not in FORMATS]
+        if unknown or not wanted:
+            raise InputError(
+                f"Unknown format(s): {', '.join(unknown) or '(none)'}.",
+                f"Choose from {', '.join(FORMATS)}, e.g. --formats md,pdf.",
+            )
+        if batch and max_cost is not None:
+            raise InputError("--max-cost does not apply to --batch.",
+                             "Check the cost first with `briefing estimate`, then run --batch.")
+        prepared = _prepare(inputs, since, until, week)
+        if dry_run:
+            _emit_plan(plan_digest(prepared), output)
+            return
+        # Fail on a missing Slack target now, not after paying for the digest.
+        target = _slack_target() if slack else None
+        settings = settings_for(model, provider, base_url, replay)
+        if max_cost is not None and replay is None:
+            _check_projection(estimate_run(prepared, settings.model), max_cost)
+        # A batch needs the client right under the cache (briefing.llm.batch.backend); its
+        # briefs then come from the cache, and the story calls go without our rate limiter.
+        llm = make_client(settings, replay, no_cache=no_cache, max_cost=max_cost,
+                          rate_limited=not batch)
+        workers = concurrency or settings.concurrency
+        err(f"Briefing {len(prepared.articles)} article(s) with {llm.model}, "
+            f"{workers} at a time…")
+        batched = _batch(prepared.articles, llm, batch_wait) if batch else None
+        interrupted = False
+        with progress_display(err) as show:
+            try:
+                digest = build_digest(prepared, llm, progress=show, concurrency=workers)
+            except Interrupted as stop:  # Ctrl-C: write what is finished, then exit 130
+                digest, interrupted = stop.digest, True
+        digest.meta.cached_calls = getattr(llm, "hits", 0)
+        if batched is not None:
+            batched.add_to(digest.meta)
+        for path in write_digest(digest, output, wanted, lang.value):
+            err(f"Wrote {path}")
+        _weekly_report(digest)
+        if target is not None and not interrupted:
+            from briefing.slack.post import post_document
+
+            source = str(output / "digest.json")
+            post_document(digest, target, lang.value, progress=err, source=source)
+    if interrupted:
+        err("Interrupted: the outputs hold what was finished before Ctrl-C.")
+        raise typer.Exit(130)
+    if digest.failures:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _slack_target() -> SlackTarget | None:
+    from briefing.slack.target import resolve_target
+
+    return resolve_target()
+
+
+def _check_projection(estimate: Estimate, max_cost: float) -> None:
+    if estimate.cost_usd is None:
+        raise InputError(
+            f"No price is known for {estimate.model!r}, so --max-cost cannot be enforced.",
+            "Drop --max-cost, or pick a model with a known price (briefing/pricing.py).",
+        )
+    if estimate.cost_usd > max_cost:
+        raise InputError(
+            f"The run is projected to cost ${estimate.cost_usd:.4f}, over --max-cost "
+            f"${max_cost:.2f} ({estimate.total.tokens_in:,} tokens in, "
+            f"{estimate.total.tokens_out:,} out expected).",
+            "Raise --max-cost, narrow the period, or see `briefing estimate` for each article.",
+        )
+
+
+def _batch(articles: list[Article], llm: LLM, wait: float) -> BatchOutcome:
+    """The brief requests answered through a batch into the cache; exit 75 while it runs."""
+    from briefing.llm.batch import BatchPending, prefill_briefs
+
+    try:
+        return prefill_briefs(articles, llm, wait=wait, progress=err)
+    except BatchPending as exc:  # not an error: no "Error:" prefix
+        err(exc.message)
+        err(exc.hint or "")
+        raise typer.Exit(exc.exit_code) from None
+
+
+def _emit_plan(plan: Plan, output: Path) -> None:
+    emit(plan.model_dump_json(indent=2), output if str(output) == "-" else output / "plan.json")
+    tokens = sum(a.tokens for a in plan.articles)
+    err(
+        f"{len(plan.articles)} article(s) to brief ({tokens:,} prompt tokens), "
+        f"{sum(len(d.dropped) for d in plan.duplicates)} duplicate(s) merged, "
+        f"{len(plan.stories)} stories, {len(plan.failures)} failure(s), "
+        f"{plan.skipped.outside_period} outside the period. No model was called."
+    )
+
+
+def _weekly_report(digest: Digest) -> None:
+    usage, meta = digest.meta.usage, digest.meta
+    cost = "unknown cost" if meta.cost_usd is None else f"${meta.cost_usd:.4f}"
+    err(
+        f"{len(digest.briefs)} brief(s), {len(digest.stories)} stories, "
+        f"{sum(len(d.dropped) for d in digest.duplicates)} duplicate(s) merged · "
+        f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {cost}"
+        f" · {meta.cached_calls} answer(s) from the cache"
+    )
+    for warning in meta.warnings:
+        err(f"Warning: {warning}")
+    for failure in digest.failures:
+        err(f"Failed: {failure.input}: {failure.error}")
+    if digest.failures:
+        err("Run the same command again to retry the failures; answers received are cached.")
+
+
+def estimate(
+    inputs: InputsArg,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    week: WeekOpt = None,
+    model: ModelOpt = None,
+    provider: ProviderOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
+) -> None:
+    """Tokens and cost a weekly run would take, per article and in total; no model call."""
+    from briefing.config import resolve_settings
+    from briefing.estimate import estimate_run
+
+    with user_errors():
+        prepared = _prepare(inputs, since, until, week)
+        settings = resolve_settings(provider=provider, model=model, require_key=False)
+        result = estimate_run(prepared, settings.model)
+    if as_json:
+        typer.echo(result.model_dump_json(indent=2))
+        return
+    for a in result.articles:
+        fits = "" if a.fits else "  (over the context: will be split)"
+        typer.echo(f"{a.tokens_in:>8,} in {a.tokens_out:>7,} out  {a.input}{fits}")
+    cost = "unknown (no price for this model)" if result.cost_usd is None else (
+        f"${result.cost_usd:.4f}")
+    typer.echo(
+        f"{len(result.articles)} article(s) and their stories on {result.model}: "
+        f"{result.total.tokens_in:,} tokens in, {result.total.tokens_out:,} out expected, "
+        f"cost {cost}"
+    )
