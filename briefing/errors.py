@@ -44,9 +44,27 @@ class ConfigError(BriefingError):
 
 
 class LLMError(BriefingError):
-    """The model provider failed or answered something unusable."""
+    """The model provider failed or answered something unusable.
+
+    When answers were received and paid for before the failure (a truncated or invalid
+    answer), the error carries their tokens and count, so the spend is still reported.
+    """
 
     exit_code = EXIT_PROVIDER
+
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+        attempts: int = 0,
+    ) -> None:
+        super().__init__(message, hint)
+        self.prompt_tokens = prompt_tokens
+        self.completion_tokens = completion_tokens
+        self.attempts = attempts
 
 
 class InvalidAnswerError(LLMError):
@@ -62,8 +80,11 @@ class InvalidAnswerError(LLMError):
         completion_tokens: int = 0,
         attempts: int = 0,
     ) -> None:
-        super().__init__(message, hint)
+        super().__init__(
+            message,
+            hint,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            attempts=attempts,
+        )
         self.raw = raw
-        self.prompt_tokens = prompt_tokens
-        self.completion_tokens = completion_tokens
-        self.attempts = attempts

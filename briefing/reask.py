@@ -48,8 +48,10 @@ def ask_grounded(
     ]
     try:
         second = llm.complete(retry, schema, name=name)
-    except LLMError:
-        return kept  # the first answer is paid for and usable: keep it with its findings
+    except LLMError as exc:
+        # The first answer is paid for and usable: keep it, counting what the re-ask spent.
+        spent = Usage(prompt_tokens=exc.prompt_tokens, completion_tokens=exc.completion_tokens)
+        return replace(kept, usage=kept.usage + spent, attempts=kept.attempts + exc.attempts)
     usage, attempts = first.usage + second.usage, first.attempts + second.attempts
     revised = Grounded(second.value, check(second.value), second.model, usage, attempts)
     # On a tie the revision, which was asked to mend the first.

@@ -10,10 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from digests import example_digest
 from slack_support import big_digest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from briefing.cli import app
 from briefing.errors import ConfigError, InputError

@@ -42,7 +42,11 @@ def _check_claim(where: str, claim: Claim, source: _Source) -> list[Finding]:
             findings += _grounding(where, q, cited, source)
     if claim.en.strip() and claim.zh.strip():
         findings += _bilingual(where, claim, source.published_year)
-    return findings
+    # A number stated in both languages and missing from the source is one problem, not two.
+    unique: dict[tuple[str, str], Finding] = {}
+    for finding in findings:
+        unique.setdefault((finding.kind, finding.detail), finding)
+    return list(unique.values())
 
 
 class _Source:

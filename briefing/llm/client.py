@@ -71,7 +71,13 @@ class OpenAIChat:
             response = self._create(conversation, schema, name)
             usage = usage + _usage(response)
             model = response.model or model
-            raw = self._content(response)
+            try:
+                raw = self._content(response)
+            except LLMError as exc:  # truncated, refused, filtered: still paid for
+                exc.prompt_tokens = usage.prompt_tokens
+                exc.completion_tokens = usage.completion_tokens
+                exc.attempts = attempt
+                raise
             try:
                 value = schema.model_validate_json(_unfence(raw))
             except ValidationError as exc:
