@@ -70,3 +70,11 @@ def test_weekly_slack_without_a_target_fails_before_paying(tmp_path: Path) -> No
     assert result.exit_code == 3
     assert "SLACK_WEBHOOK_URL" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_slack_channel_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from briefing.slack.target import resolve_target
+
+    env = {"SLACK_BOT_TOKEN": "xoxb-1-2-secret", "SLACK_CHANNEL": "C0TEAM"}
+    target = resolve_target(env=env)
+    assert target is not None and target.threaded and target.channel == "C0TEAM"

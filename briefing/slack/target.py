@@ -1,9 +1,9 @@
 """Where to post: an incoming webhook, or a bot token and channel through the Web API.
 
 Each setting comes from its flag, else the environment (`SLACK_WEBHOOK_URL`,
-`SLACK_BOT_TOKEN`), else the `[slack]` table of the config file. A flag chooses the way of
-posting; without one, a bot token with a channel wins over a webhook, because only the Web
-API can keep a long digest together in a thread.
+`SLACK_BOT_TOKEN`, `SLACK_CHANNEL`), else the `[slack]` table of the config file. A flag
+chooses the way of posting; without one, a bot token with a channel wins over a webhook,
+because only the Web API can keep a long digest together in a thread.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from briefing.slack.mask import Redactor, mask_url
 DEFAULT_API_URL = "https://slack.com/api/"
 WEBHOOK_ENV = "SLACK_WEBHOOK_URL"
 TOKEN_ENV = "SLACK_BOT_TOKEN"
+CHANNEL_ENV = "SLACK_CHANNEL"
 
 
 class SlackTarget(Model):
@@ -71,7 +72,7 @@ def resolve_target(
     section = load_config_file(path, must_exist=config_path is not None).slack
     found_hook = webhook or env.get(WEBHOOK_ENV) or _secret(section.webhook_url)
     found_token = token or env.get(TOKEN_ENV) or _secret(section.bot_token)
-    chosen_channel = channel or section.channel
+    chosen_channel = channel or env.get(CHANNEL_ENV) or section.channel
     base = _api_url(api_url or section.api_url or DEFAULT_API_URL, path)
 
     if webhook or (found_hook and not (found_token and chosen_channel) and not token):
