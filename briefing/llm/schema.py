@@ -9,6 +9,7 @@ documented subset leaves out the string, number, object and array constraints.
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,8 +25,11 @@ FINE_TUNED_UNSUPPORTED = frozenset({
 })
 
 
+@cache
 def strict_schema(model: type[BaseModel], *, strip: frozenset[str] = frozenset()) -> dict[str, Any]:
     """The model's JSON Schema for strict mode: refs inlined, every object closed and complete.
+
+    Cached (it was rebuilt for every request): callers must not mutate the result.
 
     Every property is required and `additionalProperties` is false, as strict mode demands;
     `$defs` are inlined because not every OpenAI-compatible server resolves `$ref`.
