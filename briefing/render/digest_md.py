@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from functools import cache
 
-from jinja2 import StrictUndefined, Template
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import Template
 
 from briefing.models import Digest
 from briefing.render.digest_view import digest_view
 from briefing.render.escape import Trusted, http_url, md_escape
 from briefing.render.markdown import Lang, render_brief
-from briefing.resources import data_dir
+from briefing.render.templates import load_template
 
 
 def _finalize(value: object) -> str:
@@ -30,15 +29,7 @@ def _autolink(url: str) -> Trusted:
 
 @cache
 def _template() -> Template:
-    env = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["autolink"] = _autolink
-    return env.from_string((data_dir("templates") / "digest.md.j2").read_text(encoding="utf-8"))
+    return load_template("digest.md.j2", _finalize, {"autolink": _autolink})
 
 
 def render_digest_markdown(digest: Digest, lang: Lang = "en") -> str:

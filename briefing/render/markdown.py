@@ -5,26 +5,19 @@ from __future__ import annotations
 from functools import cache
 from typing import Literal
 
-from jinja2 import StrictUndefined
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import Template
 
 from briefing.models import Brief, Finding
 from briefing.render.escape import md_escape
-from briefing.resources import data_dir
+from briefing.render.templates import load_template
 
 Lang = Literal["en", "zh", "both"]
 
 
 @cache
-def _env() -> ImmutableSandboxedEnvironment:
+def _template() -> Template:
     # finalize escapes every {{ }} output: model text can never become markup.
-    return ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined,
-        finalize=md_escape,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return load_template("brief.md.j2", md_escape)
 
 
 def display_time(published: str | None) -> str:
@@ -40,11 +33,8 @@ def render_brief(brief: Brief, lang: Lang = "en") -> str:
     by_path: dict[str, list[Finding]] = {}
     for finding in brief.errors:
         by_path.setdefault(finding.where, []).append(finding)
-    template = _env().from_string(
-        (data_dir("templates") / "brief.md.j2").read_text(encoding="utf-8")
-    )
     langs = ["en", "zh"] if lang == "both" else [lang]
-    return template.render(
+    return _template().render(
         brief=brief,
         langs=langs,
         byline=" · ".join(

@@ -12,8 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from jinja2 import StrictUndefined, Template
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import Template
 
 from briefing.errors import EXIT_CONFIG, BriefingError
 from briefing.files import write_atomic
@@ -21,7 +20,7 @@ from briefing.models import Digest
 from briefing.render.digest_view import digest_view
 from briefing.render.escape import Trusted, typst_escape, typst_str
 from briefing.render.markdown import Lang
-from briefing.resources import data_dir
+from briefing.render.templates import load_template
 
 _FONT_FILES = ("NotoSansSC-Regular.otf", "NotoSerifSC-Regular.otf")
 _ANCHOR = re.compile(r"[a-z][a-z0-9-]*")
@@ -60,18 +59,9 @@ def _label(anchor: str) -> Trusted:
 
 @cache
 def _template() -> Template:
-    env = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined,
-        finalize=_finalize,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["str"] = typst_str
-    env.filters["label"] = _label
-    # Only for macro output: every value in it went through _finalize when the macro ran.
-    env.filters["escaped"] = Trusted
-    return env.from_string((data_dir("templates") / "digest.typ.j2").read_text(encoding="utf-8"))
+    # "escaped" only for macro output: every value in it went through _finalize when it ran.
+    filters = {"str": typst_str, "label": _label, "escaped": Trusted}
+    return load_template("digest.typ.j2", _finalize, filters)
 
 
 def digest_typst(digest: Digest, lang: Lang = "en") -> str:
