@@ -44,6 +44,7 @@ from pydantic import Field, SecretStr, ValidationError
 
 from briefing.errors import ConfigError
 from briefing.models import Model
+from briefing.pricing import set_prices
 
 StructuredMode = Literal["json_schema", "json_object"]
 # LangChain's names for its structured-output methods (with_structured_output(method=...)).
@@ -200,6 +201,8 @@ class ConfigFile(Model):
     openai_compatible: ProviderSection = Field(ProviderSection(), alias="openai-compatible")
     slack: SlackSection = SlackSection()
     langchain: LangChainSection = LangChainSection()
+    # model: [input, output] USD per million tokens, over briefing/pricing.py's list prices.
+    prices: dict[str, tuple[float, float]] = {}
 
     def section(self, provider: str) -> ProviderSection:
         """The table for `provider`."""
@@ -289,6 +292,7 @@ def resolve_settings(
     path = config_path or default_config_path(env)
     # Only a file named by the caller (--config) must exist; elsewhere none means empty.
     config = load_config_file(path, must_exist=config_path is not None)
+    set_prices(config.prices)
     name = provider or env.get("BRIEFING_PROVIDER") or config.provider or "openai"
     if name.startswith(LANGCHAIN_PREFIX):
         return _langchain_settings(name, config.langchain, model=model, base_url=base_url,

@@ -49,11 +49,21 @@ def context_window(model: str) -> int:
     return CONTEXT[name] if name else DEFAULT_CONTEXT
 
 
+_overrides: dict[str, tuple[float, float]] = {}
+
+
+def set_prices(prices: dict[str, tuple[float, float]]) -> None:
+    """Prices from the config file's `[prices]` table, taking precedence over the list above."""
+    _overrides.clear()
+    _overrides.update(prices)
+
+
 def cost_usd(model: str, usage: Usage) -> float | None:
     """The cost of `usage` on `model`, or None when the model's price is unknown."""
-    name = _known(PRICES, model)  # type: ignore[arg-type]
+    table = {**PRICES, **_overrides}
+    name = _known(table, model)  # type: ignore[arg-type]
     if name is None:
         return None
-    price = PRICES[name]
+    price = table[name]
     cost = usage.prompt_tokens * price[0] + usage.completion_tokens * price[1]
     return round(cost / 1_000_000, 6)

@@ -43,3 +43,20 @@ def test_a_model_without_a_price_cannot_be_capped() -> None:
     llm = BudgetLLM(FakeLLM(model="my-local-model").enqueue(ANSWER), max_usd=1.0)
     with pytest.raises(LLMError, match="No price is known"):
         llm.complete(ASK, BriefAnswer, name="brief")
+
+
+def test_the_config_file_sets_prices(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from briefing.config import resolve_settings
+    from briefing.models import Usage
+    from briefing.pricing import cost_usd, set_prices
+
+    config = tmp_path / "config.toml"
+    config.write_text('[prices]\n"my-local-model" = [1.0, 2.0]\n"gpt-4o-mini" = [0.0, 0.0]\n')
+    try:
+        resolve_settings(config_path=config, require_key=False)
+        usage = Usage(prompt_tokens=1_000_000, completion_tokens=1_000_000)
+        assert cost_usd("my-local-model", usage) == 3.0
+        assert cost_usd("gpt-4o-mini", usage) == 0.0
+    finally:
+        set_prices({})
+    assert cost_usd("my-local-model", Usage()) is None
