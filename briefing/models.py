@@ -103,7 +103,6 @@ FindingKind = Literal[
     "empty-text",
     "part-not-briefed",  # a part of a long article whose call failed (briefing/longform.py)
 ]
-FINDING_KINDS: tuple[str, ...] = FindingKind.__args__  # type: ignore[attr-defined]
 
 
 class Finding(Model):
