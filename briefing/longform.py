@@ -15,19 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
 
+from briefing.answers import brief_from_answer
 from briefing.errors import InvalidAnswerError, LLMError
 from briefing.grounding import check_brief
 from briefing.llm.base import LLM, ChatMessage
 from briefing.models import Article, Brief, BriefAnswer, BriefMeta, Finding, Usage
-from briefing.pipeline import brief_from_answer
 from briefing.pricing import context_window
-from briefing.prompts import prompt_version, render_messages
+from briefing.prompts import BRIEF_PROMPT, prompt_version, render_messages
 from briefing.reask import Grounded, ask_grounded
 from briefing.tokens import count_tokens
 
 log = logging.getLogger(__name__)
 
-PROMPT = "brief"
+PROMPT = BRIEF_PROMPT
 REDUCE = "reduce"
 
 # --- The budget: how many tokens the rendered brief prompt may have. -------------------

@@ -8,23 +8,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from briefing.answers import brief_from_answer
 from briefing.digest.prepare import Prepared
 from briefing.digest.synthesis import story_of_one, synthesize_story
 from briefing.grounding import check_brief
 from briefing.limits import INTERRUPTED, Interrupted, Job, Pool
 from briefing.llm.base import LLM
+from briefing.longform import budget_for, needs_split, summarize_long
 from briefing.models import (
     Article,
-    Bilingual,
     Brief,
     BriefAnswer,
     BriefMeta,
-    Claim,
     Digest,
     DigestMeta,
     Failure,
     Finding,
-    Group,
     Plan,
     PlannedArticle,
     Story,
@@ -32,11 +31,12 @@ from briefing.models import (
 )
 from briefing.pricing import cost_usd
 from briefing.progress import Progress, quiet
+from briefing.prompts import BRIEF_PROMPT as PROMPT
 from briefing.prompts import prompt_version, render_messages
 from briefing.reask import ask_grounded
 from briefing.tokens import count_tokens
 
-PROMPT = "brief"
+__all__ = ["PROMPT", "brief_from_answer", "build_digest", "plan_digest", "summarize_article"]
 
 
 def summarize_article(article: Article, llm: LLM, *, budget_tokens: int | None = None) -> Brief:
@@ -44,9 +44,6 @@ def summarize_article(article: Article, llm: LLM, *, budget_tokens: int | None =
 
     An article whose prompt is over the model's budget is briefed in parts, then merged.
     """
-    # Imported here: briefing.longform builds on this module.
-    from briefing.longform import budget_for, needs_split, summarize_long
-
     budget = budget_for(llm.model) if budget_tokens is None else budget_tokens
     if needs_split(article, budget):
         return summarize_long(article, llm, budget_tokens=budget)
@@ -67,23 +64,6 @@ def summarize_article(article: Article, llm: LLM, *, budget_tokens: int | None =
     )
     brief = brief_from_answer(article, result.value, meta)
     return brief.model_copy(update={"findings": result.findings})
-
-
-def brief_from_answer(article: Article, answer: BriefAnswer, meta: BriefMeta) -> Brief:
-    """The Brief an answer makes for `article`, before any check has run."""
-    return Brief(
-        article=article,
-        title=Bilingual(**answer.title.model_dump()),
-        core_viewpoint=Claim(**answer.core_viewpoint.model_dump()),
-        groups=[
-            Group(
-                title=Bilingual(**group.title.model_dump()),
-                claims=[Claim(**claim.model_dump()) for claim in group.claims],
-            )
-            for group in answer.groups
-        ],
-        meta=meta,
-    )
 
 
 def build_digest(

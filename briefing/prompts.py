@@ -15,6 +15,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from briefing.llm.base import ChatMessage
 from briefing.resources import data_dir
 
+BRIEF_PROMPT = "brief"  # the prompt every article's brief is asked with (prompts/brief.*.j2)
 _VERSION = re.compile(r"\{#\s*version:\s*(\S+)\s*#\}")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from conftest import EXAMPLES, load_answer
 
+from briefing.answers import brief_from_answer
 from briefing.ingest import read_source
 from briefing.models import (
     Article,
@@ -25,7 +26,6 @@ from briefing.models import (
     StoryClaim,
     Usage,
 )
-from briefing.pipeline import brief_from_answer
 
 # The reference export lists the Sohu story twice; this stands for the dropped copy.
 DROPPED_COPY = "5b7e0c2a9d14"

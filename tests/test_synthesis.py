@@ -8,11 +8,11 @@ import pytest
 from conftest import EXAMPLES, load_answer
 from fakes import FakeLLM
 
+from briefing.answers import brief_from_answer
 from briefing.digest.synthesis import story_from_answer, story_of_one, synthesize_story
 from briefing.grounding import check_story
 from briefing.ingest import read_source
 from briefing.models import Brief, BriefAnswer, BriefMeta, StoryAnswer
-from briefing.pipeline import brief_from_answer
 
 
 @pytest.fixture

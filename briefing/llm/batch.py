@@ -45,8 +45,8 @@ from briefing.llm.batch_state import (
 from briefing.llm.cache import CachedLLM
 from briefing.llm.client import OpenAIChat
 from briefing.models import Article, BriefAnswer, DigestMeta, Usage
-from briefing.pipeline import PROMPT
 from briefing.pricing import cost_usd
+from briefing.prompts import BRIEF_PROMPT as PROMPT
 from briefing.prompts import render_messages
 
 log = logging.getLogger(__name__)
