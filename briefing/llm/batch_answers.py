@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from openai.types.chat import ChatCompletion
 from pydantic import BaseModel, ValidationError
 
 from briefing.config import Settings
 from briefing.errors import LLMError
 from briefing.llm import failures
-from briefing.llm.client import OpenAIChat, _compact, _unfence, _usage
+from briefing.llm.client import OpenAIChat, _compact, _unfence
+from briefing.llm.reply import MalformedReply, parse_reply
 from briefing.models import Usage
 
 
@@ -32,10 +32,10 @@ def read_answer(
     if response.get("status_code") != 200 or not isinstance(body, dict):
         raise Unusable(line_error(item, chat.settings))
     try:
-        completion = ChatCompletion.model_validate(body)
-    except ValidationError:
+        completion = parse_reply(body)
+    except MalformedReply:
         raise Unusable("the answer is not a chat completion") from None
-    usage = _usage(completion)
+    usage = completion.tokens
     try:
         raw = chat._content(completion)  # refusal, content filter, truncation: as when live
         value = schema.model_validate_json(_unfence(raw))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import openai
-from openai.types.chat import ChatCompletion
 from pydantic import ValidationError
 
 from briefing.config import Settings, StructuredMode, check_api_key
@@ -20,6 +20,7 @@ from briefing.llm import failures
 from briefing.llm.base import LLM, ChatMessage, Completion, T
 from briefing.llm.cache import CachedLLM, ResponseCache
 from briefing.llm.replay import Cassette
+from briefing.llm.reply import ChatReply, MalformedReply, parse_reply
 from briefing.llm.retry import Backoff, is_transient
 from briefing.llm.schema import FINE_TUNED_UNSUPPORTED, schema_instructions, strict_schema
 from briefing.models import Usage
@@ -49,6 +50,8 @@ class OpenAIChat:
         self._sleep = sleep
         self._backoff = backoff or Backoff()
         self._cassette = cassette
+        self.retried = 0  # calls tried again after a transient failure, over the client's life
+        self._count = threading.Lock()
         key = settings.api_key.get_secret_value() if settings.api_key else PLACEHOLDER_KEY
         # The SDK's own retries are off: ours honour Retry-After and give clearer errors.
         self._client = openai.OpenAI(
@@ -69,7 +72,7 @@ class OpenAIChat:
         usage, model = Usage(), self.model
         for attempt in (1, 2):
             response = self._create(conversation, schema, name)
-            usage = usage + _usage(response)
+            usage = usage + response.tokens
             model = response.model or model
             try:
                 raw = self._content(response)
@@ -105,13 +108,19 @@ class OpenAIChat:
 
     def _create(
         self, conversation: list[dict[str, str]], schema: type[T], name: str
-    ) -> ChatCompletion:
+    ) -> ChatReply:
         """One chat completion, retried on transient failures; LLMError when it cannot be had."""
         retries = 0
         while True:
             try:
                 request = self._request(conversation, schema, name)
-                return self._client.chat.completions.create(**request)
+                # The raw text, not the SDK's object: that is built without any validation.
+                response = self._client.chat.completions.with_raw_response.create(**request)
+                return parse_reply(response.text)
+            except MalformedReply as exc:  # a body cut short or mangled on the way: try again
+                if retries >= self.settings.max_retries:
+                    raise failures.malformed(exc, self.settings, retries + 1) from None
+                failure: Exception = exc
             except openai.APIStatusError as exc:
                 if self.structured == "json_schema" and failures.is_schema_rejection(exc):
                     self._fall_back_to_json_object(exc)
@@ -120,12 +129,14 @@ class OpenAIChat:
                     raise failures.status_error(
                         exc, self.settings, retries + 1, self.structured
                     ) from None
-                failure: Exception = exc
+                failure = exc
             except openai.APIConnectionError as exc:
                 if retries >= self.settings.max_retries:
                     raise failures.transport_error(exc, self.settings, retries + 1) from None
                 failure = exc
             retries += 1
+            with self._count:
+                self.retried += 1
             wait = self._backoff.delay(retries, failure)
             log.warning("%s from %s; retry %d of %d in %.1f s", type(failure).__name__,
                         self.settings.base_url, retries, self.settings.max_retries, wait)
@@ -161,7 +172,7 @@ class OpenAIChat:
             request["response_format"] = {"type": "json_object"}
         return request
 
-    def _content(self, response: ChatCompletion) -> str:
+    def _content(self, response: ChatReply) -> str:
         if not response.choices:
             raise LLMError(f"{self.settings.base_url} answered without any choice.",
                            "The server is not fully OpenAI-compatible; check --base-url.")
@@ -221,13 +232,6 @@ def _with_instructions(conversation: list[dict[str, str]], text: str) -> list[di
         first = conversation[0]
         return [{"role": "system", "content": f"{first['content']}\n\n{text}"}, *conversation[1:]]
     return [{"role": "system", "content": text}, *conversation]
-
-
-def _usage(response: ChatCompletion) -> Usage:
-    if response.usage is None:  # some local servers leave it out
-        return Usage()
-    return Usage(prompt_tokens=response.usage.prompt_tokens,
-                 completion_tokens=response.usage.completion_tokens)
 
 
 def _unfence(raw: str) -> str:

@@ -134,9 +134,17 @@ def transport_error(exc: openai.APIConnectionError, settings: Settings, attempts
             "or check that the server is not overloaded.",
         )
     cause = exc.__cause__ or exc
-    return LLMError(
-        f"Cannot reach {s.base_url} ({attempts} attempts): {redact(str(cause), s)}",
-        "Check --base-url (for a local server: is it running?), your network and any proxy.",
+    # By name: the openai SDK ships its own copy of httpx (`httpx2` in openai 3).
+    if type(cause).__name__ in ("ConnectError", "ConnectTimeout") or cause is exc:
+        return LLMError(
+            f"Cannot reach {s.base_url} ({attempts} attempts): {redact(str(cause), s)}",
+            "Check --base-url (for a local server: is it running?), your network and any proxy.",
+        )
+    return LLMError(  # connected, then the connection broke: reset, or a body cut short
+        f"The connection to {s.base_url} broke off before the answer was complete "
+        f"({attempts} attempts): {redact(str(cause), s)}",
+        "The server or a proxy in between dropped the connection; try again later, or check "
+        "any proxy and --base-url.",
     )
 
 
@@ -163,4 +171,14 @@ def content_filtered(settings: Settings) -> LLMError:
     return LLMError(
         f"{settings.provider}'s content filter blocked this article or the answer.",
         "Some providers filter political or sensitive news; try another --provider or --model.",
+    )
+
+
+def malformed(exc: Exception, settings: Settings, attempts: int) -> LLMError:
+    """The server answered 200 with something that is not a chat completion, every time."""
+    return LLMError(
+        f"{settings.base_url} answered with a broken response ({attempts} attempts): "
+        f"{redact(str(exc), settings)}",
+        "A proxy or the server is cutting or rewriting responses: check --base-url and any "
+        "proxy in between, or try again later.",
     )

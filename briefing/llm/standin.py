@@ -11,6 +11,8 @@ JSON and returns a `Reply` (or a plain string, taken as the answer's content). O
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -34,6 +36,10 @@ class Reply:
     body: str | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    # Transport faults: close the connection without answering (`reset`), or after sending
+    # the headers and only the first `cut` bytes of a body announced at full length.
+    reset: bool = False
+    cut: int | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +159,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _send(self, reply: Reply, request: dict[str, Any]) -> None:
         if reply.delay:
             time.sleep(reply.delay)
+        if reply.reset:
+            self._abort()
+            return
         text = reply.body if reply.body is not None else completion_json(request, reply)
         data = text.encode()
         self.send_response(reply.status)
@@ -161,7 +170,19 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(data)
+        if reply.cut is None:
+            self.wfile.write(data)
+            return
+        self.wfile.write(data[: reply.cut])
+        self.wfile.flush()
+        self.close_connection = True
+        self.connection.shutdown(socket.SHUT_RDWR)  # a polite close, the body still short
+
+    def _abort(self) -> None:
+        """Drop the connection at once: an RST rather than a polite close."""
+        self.close_connection = True
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep test output clean
