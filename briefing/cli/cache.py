@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from briefing.cli.common import user_errors
+
 cache_app = typer.Typer(
     no_args_is_help=True, rich_markup_mode=None, help="The cache of model answers."
 )
@@ -16,7 +18,8 @@ def stats() -> None:
     """Where the cache is, how many answers it holds and what they cost to get."""
     from briefing.llm.cache import ResponseCache
 
-    s = ResponseCache().stats()
+    with user_errors():
+        s = ResponseCache().stats()
     typer.echo(f"{s.path}")
     typer.echo(
         f"{s.answers:,} answer(s), {s.prompt_tokens:,} tokens in and {s.completion_tokens:,} "
@@ -33,7 +36,8 @@ def clear(
     """Delete every cached answer: the next run pays for all of them again."""
     from briefing.llm.cache import ResponseCache
 
-    cache = ResponseCache()
+    with user_errors():
+        cache = ResponseCache()
     if not yes:
         typer.confirm(f"Delete every cached answer in {cache.path}?", abort=True)
     typer.echo(f"Deleted {cache.clear():,} answer(s).")

@@ -4,13 +4,15 @@ SQLite in the user's cache folder (`BRIEFING_CACHE_DIR`, else `XDG_CACHE_HOME`/t
 keyed by a hash of everything that shapes the answer: provider, model, structured mode, the
 rendered messages (so any change to a prompt or an article is a new key) and the schema.
 Each answer is committed as soon as it arrives, in WAL mode, so a crash loses at most the
-call in flight.
+call in flight. A cache that cannot be opened stops the run before anything is spent; one
+that fails later (disk full) costs only the caching: the answer is still used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -19,8 +21,13 @@ from pathlib import Path
 import platformdirs
 from pydantic import ValidationError
 
+from briefing.errors import ConfigError
 from briefing.llm.base import LLM, ChatMessage, Completion, T
 from briefing.models import Model, Usage
+
+log = logging.getLogger(__name__)
+# Seconds to wait for another briefing process that is writing to the same cache.
+BUSY_TIMEOUT = 30.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -57,31 +64,49 @@ class ResponseCache:
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_cache_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(_SCHEMA)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False,
+                                       isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise ConfigError(
+                f"The response cache {self.path} cannot be used: {exc}.",
+                "Move or delete that file (a new cache is started), point BRIEFING_CACHE_DIR "
+                "at a writable folder, or run with --no-cache.",
+            ) from None
 
     def get(self, key: str) -> tuple[str, str, Usage] | None:
-        """The raw answer, model and usage stored under `key`, if any."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT raw, model, prompt_tokens, completion_tokens FROM answers WHERE key = ?",
-                (key,),
-            ).fetchone()
+        """The raw answer, model and usage stored under `key`, if any (None if unreadable)."""
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT raw, model, prompt_tokens, completion_tokens FROM answers"
+                    " WHERE key = ?", (key,),
+                ).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("The cache %s could not be read (%s); asking the model.", self.path, exc)
+            return None
         if row is None:
             return None
         return row[0], row[1], Usage(prompt_tokens=row[2], completion_tokens=row[3])
 
-    def put(self, key: str, raw: str, model: str, usage: Usage) -> None:
-        """Store an answer; committed at once."""
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO answers (key, raw, model, prompt_tokens, completion_tokens)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (key, raw, model, usage.prompt_tokens, usage.completion_tokens),
-            )
+    def put(self, key: str, raw: str, model: str, usage: Usage) -> bool:
+        """Store an answer, committed at once; False (and a warning) if it could not be."""
+        try:
+            with self._lock:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO answers"
+                    " (key, raw, model, prompt_tokens, completion_tokens) VALUES (?, ?, ?, ?, ?)",
+                    (key, raw, model, usage.prompt_tokens, usage.completion_tokens),
+                )
+        except sqlite3.Error as exc:  # disk full, locked too long: the answer is still used
+            log.warning("An answer could not be stored in the cache %s (%s); this run uses it, "
+                        "a rerun would ask for it again.", self.path, exc)
+            return False
+        return True
 
     def stats(self) -> CacheStats:
         """How many answers are stored, what they cost to get, and how big the file is."""
