@@ -262,6 +262,7 @@ class DigestMeta(Model):
     cost_usd: float | None = 0.0
     generated_at: str | None = None
     cached_calls: int = 0
+    retries: int = 0
     warnings: list[str] = []
 
 

@@ -138,3 +138,29 @@ def test_an_answer_the_cache_cannot_store_is_still_used(
     completion = llm.complete([ChatMessage(role="user", content="hi")], Answer, name="t")
     assert completion.value.a == 1
     assert "could not be stored in the cache" in caplog.text
+
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+WEEKLY = ["weekly", str(EXAMPLES / "weekly"), "--replay", str(EXAMPLES / "weekly.replay.yaml"),
+          "--formats", "md,json"]
+
+
+def test_an_unwritable_output_folder_stops_the_run_before_any_call(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("in the way")
+    result = CliRunner().invoke(app, [*WEEKLY, "-o", str(tmp_path / "file" / "out")])
+    assert result.exit_code == 2
+    assert "Cannot write to the output folder" in result.stderr
+    assert "Briefing" not in result.stderr  # no model was called
+
+
+def test_a_full_disk_while_writing_the_digest_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(path: Path, data: str | bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("briefing.render.outputs.write_atomic", disk_full)
+    result = CliRunner().invoke(app, [*WEEKLY, "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "Cannot write the digest" in result.stderr and "No space left" in result.stderr
+    assert "Traceback" not in result.output

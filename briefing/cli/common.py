@@ -139,3 +139,13 @@ def make_client(
         return inner
     cached.inner = inner
     return cached
+
+
+def retried(llm: LLM) -> int:
+    """How many calls the client at the end of the chain tried again after a failure."""
+    link: object = llm
+    while link is not None:
+        if isinstance(count := getattr(link, "retried", None), int):
+            return count
+        link = getattr(link, "inner", None)
+    return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -19,6 +20,7 @@ from briefing.cli.common import (
     emit,
     err,
     make_client,
+    retried,
     settings_for,
     user_errors,
 )
@@ -108,8 +110,9 @@ def weekly(
         if dry_run:
             _emit_plan(plan_digest(prepared), output)
             return
-        # Fail on a missing Slack target now, not after paying for the digest.
+        # Fail on a missing Slack target or an unwritable folder now, not after paying.
         target = _slack_target() if slack else None
+        _check_writable(output)
         settings = settings_for(model, provider, base_url, replay)
         if max_cost is not None and replay is None:
             _check_projection(estimate_run(prepared, settings.model), max_cost)
@@ -128,10 +131,18 @@ def weekly(
             except Interrupted as stop:  # Ctrl-C: write what is finished, then exit 130
                 digest, interrupted = stop.digest, True
         digest.meta.cached_calls = getattr(llm, "hits", 0)
+        digest.meta.retries = retried(llm)
         if batched is not None:
             batched.add_to(digest.meta)
-        for path in write_digest(digest, output, wanted, lang.value):
-            err(f"Wrote {path}")
+        try:
+            for path in write_digest(digest, output, wanted, lang.value):
+                err(f"Wrote {path}")
+        except OSError as exc:
+            cached = ": the answers are cached, so it costs nothing" if hasattr(llm, "hits") else ""
+            raise InputError(
+                f"Cannot write the digest to {output}: {exc.strerror or exc}.",
+                f"Free some space or choose another folder with -o, then run again{cached}.",
+            ) from exc
         _weekly_report(digest)
         if target is not None and not interrupted:
             from briefing.slack.post import post_document
@@ -143,6 +154,18 @@ def weekly(
         raise typer.Exit(130)
     if digest.failures:
         raise typer.Exit(EXIT_FINDINGS)
+
+
+def _check_writable(folder: Path) -> None:
+    """Say now if the output folder cannot be made or written to (nothing is created yet)."""
+    existing = folder.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    problem = ("is not a folder" if not existing.is_dir() else
+               "is not writable" if not os.access(existing, os.W_OK) else None)
+    if problem:
+        raise InputError(f"Cannot write to the output folder {folder}: {existing} {problem}.",
+                         "Choose a writable folder with -o.")
 
 
 def _slack_target() -> SlackTarget | None:
@@ -196,7 +219,7 @@ def _weekly_report(digest: Digest) -> None:
         f"{len(digest.briefs)} brief(s), {len(digest.stories)} stories, "
         f"{sum(len(d.dropped) for d in digest.duplicates)} duplicate(s) merged · "
         f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {cost}"
-        f" · {meta.cached_calls} answer(s) from the cache"
+        f" · {meta.cached_calls} answer(s) from the cache · {meta.retries} call(s) retried"
     )
     for warning in meta.warnings:
         err(f"Warning: {warning}")
