@@ -99,6 +99,7 @@ FindingKind = Literal[
     "cite-out-of-range",
     "number-not-in-cited",
     "number-not-in-source",
+    "text-not-in-cited",
     "bilingual-mismatch",
     "empty-text",
     "part-not-briefed",  # a part of a long article whose call failed (briefing/longform.py)

@@ -381,7 +381,8 @@ CORRECT: list[tuple[str, str, str, list[int]]] = [
     ("ref", "On Oct. 24, Shoigu spoke.", "当地时间10月24日,绍伊古发表讲话。", [2]),
     ("ref", "In February 2025 Putin held a meeting.", "今年2月,普京召开会议。", [1]),
     ("ref", "Russia needs 5G chips and parts for the F-35.", "俄罗斯需要5G芯片和F-35零件。", [5]),
-    ("ref", "COVID-19 and the G7 are not mentioned.", "文章未提及COVID-19与七国集团(G7)。", [4]),
+    ("ref", "COVID-19 and the G7 are not mentioned.",
+     "中美贸易大战把俄罗斯打醒了，与COVID-19和七国集团(G7)无关。", [4]),
     ("ref", "Two countries fight a trade war.", "两国打贸易战。", [4]),
     (
         "01",
@@ -674,3 +675,25 @@ def test_an_article_without_paragraphs() -> None:
     assert [f.detail for f in check_brief(brief)] == [
         "cites paragraph 1, but the article has no paragraphs"
     ] * 2
+
+
+# --- A claim without numbers: its Chinese must share wording with what it cites -----------
+
+
+def test_a_claim_drawn_from_another_paragraph_is_caught() -> None:
+    zh = "中美贸易大战把俄罗斯打醒了，俄罗斯不得不警惕起来。"  # the words of paragraph 4
+    assert check("ref", "The trade war woke Russia up.", zh, 4) == []
+    findings = check("ref", "The trade war woke Russia up.", zh, 1)
+    assert kinds(findings) == ["text-not-in-cited"]
+    assert findings[0].detail.startswith("the Chinese shares 11% of its wording")
+
+
+def test_an_invented_claim_citing_a_real_paragraph_is_caught() -> None:
+    findings = check("ref", "Russia leads in chip design.", "俄罗斯在芯片设计领域世界领先。", 5)
+    assert kinds(findings) == ["text-not-in-cited"]
+
+
+def test_short_claims_and_claims_with_numbers_are_left_to_the_other_checks() -> None:
+    assert check("ref", "Russia is worried.", "俄方担忧。", 1) == []  # too short to judge
+    # Its number is in paragraph 3: the number checks judge it, not the wording.
+    assert check("ref", "An investment of 700 billion rubles.", "一笔7000亿卢布的投资。", 3) == []

@@ -141,17 +141,23 @@ def test_budget_is_the_context_less_the_answer() -> None:
 # --- Briefing the parts and the reduce. --------------------------------------------------
 
 
+def drawn(paragraph: str) -> str:
+    """Words of `paragraph` without its numbers: a claim the checks see as drawn from it."""
+    return re.sub(r"[^\u4e00-\u9fff]|[零一二三四五六七八九十百千万亿两]", "", paragraph)[:16] + "。"
+
+
 def part_answer(part: Part) -> dict[str, Any]:
     """TEST ANSWER for one part: no numbers, cites the part's first and last paragraph."""
-    claim = {"en": "Test answer: a claim of this part.", "zh": "测试答案：本部分的一个观点。"}
+    first = {"en": "Test answer: a claim of this part.", "zh": drawn(part.paragraphs[0])}
+    last = {**first, "zh": drawn(part.paragraphs[-1])}
     return {
         "title": {"en": "Test answer: part title", "zh": "测试答案：部分标题"},
-        "core_viewpoint": {**claim, "cites": [part.first]},
+        "core_viewpoint": {**first, "cites": [part.first]},
         "groups": [
             {"title": {"en": "First group", "zh": "第一组"},
-             "claims": [{**claim, "cites": [part.first]}]},
+             "claims": [{**first, "cites": [part.first]}]},
             {"title": {"en": "Second group", "zh": "第二组"},
-             "claims": [{**claim, "cites": [part.last]}]},
+             "claims": [{**last, "cites": [part.last]}]},
         ],
     }
 

@@ -97,3 +97,20 @@ def test_a_single_article_story_reuses_its_brief(briefs: list[Brief]) -> None:
     assert story.title == briefs[0].title
     assert story.summary.en == briefs[0].core_viewpoint.en
     assert story.summary.cites[0].paragraphs == briefs[0].core_viewpoint.cites
+
+
+def test_a_story_claim_without_numbers_must_share_wording_with_its_cites(
+    briefs: list[Brief],
+) -> None:
+    s, r = (b.article.id for b in briefs)
+    articles = {b.article.id: b.article for b in briefs}
+    answer = copy.deepcopy(_answer(s, r))
+    words = "".join(c for c in articles[s].paragraphs[1] if "\u4e00" <= c <= "\u9fff")[:20]
+    answer["claims"][0].update(zh=words + "。", en="Words of the article.")
+    answer["claims"][0]["cites"] = [{"article": s, "paragraphs": [2]}]
+    assert check_story(story_from_answer(StoryAnswer.model_validate(answer), [s, r]),
+                       articles) == []
+    answer["claims"][0]["cites"] = [{"article": r, "paragraphs": [1]}]
+    findings = check_story(story_from_answer(StoryAnswer.model_validate(answer), [s, r]),
+                           articles)
+    assert [(f.where, f.kind) for f in findings] == [("claims[0]", "text-not-in-cited")]

@@ -1,5 +1,6 @@
 """The grounding checks: citations in range, every stated quantity found where it is cited,
-English and Chinese stating the same quantities, no blank text.
+the Chinese drawn from what it cites, English and Chinese stating the same quantities, no
+blank text.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Iterable
 
 from briefing.grounding.dates import relative_years
 from briefing.grounding.numbers import extract_quantities
+from briefing.grounding.overlap import unsupported
 from briefing.grounding.quantity import Quantity, agree, supports
 from briefing.models import Article, Bilingual, Brief, Claim, Finding, FindingKind
 
@@ -40,6 +42,8 @@ def _check_claim(where: str, claim: Claim, source: _Source) -> list[Finding]:
     for side, _ in _SIDES:
         for q in _unique(extract_quantities(getattr(claim, side))):
             findings += _grounding(where, q, cited, source)
+    if not any(extract_quantities(claim.zh)):  # the numbers are checked one by one above
+        findings += _drawn_from(where, claim.zh, [source.texts[n - 1] for n in cited])
     if claim.en.strip() and claim.zh.strip():
         findings += _bilingual(where, claim, source.published_year)
     # A number stated in both languages and missing from the source is one problem, not two.
@@ -54,6 +58,7 @@ class _Source:
 
     def __init__(self, article: Article) -> None:
         self.published_year = _year(article.published)
+        self.texts = article.paragraphs
         self.title = self._quantities(article.title)
         self.paragraphs = [self._quantities(p) for p in article.paragraphs]
 
@@ -81,6 +86,12 @@ def _grounding(where: str, q: Quantity, cited: list[int], source: _Source) -> li
     )
     detail = f"{q.text} not found in {_paragraphs(cited)}; {elsewhere}"
     return [_finding(where, "number-not-in-cited", detail)]
+
+
+def _drawn_from(where: str, zh: str, cited: list[str]) -> list[Finding]:
+    """text-not-in-cited: the Chinese shares almost no wording with the cited paragraphs."""
+    detail = unsupported(zh, cited)
+    return [_finding(where, "text-not-in-cited", detail)] if detail else []
 
 
 def _bilingual(where: str, claim: Claim, published_year: int | None) -> list[Finding]:

@@ -1,12 +1,21 @@
 """The grounding checks on a story synthesis, whose claims cite paragraphs of several articles.
 
 The same rules as for one brief: every cite names a member article and an existing paragraph,
-every quantity is found in a cited paragraph, English and Chinese state the same quantities.
+every quantity is found in a cited paragraph, the Chinese is drawn from what it cites, English
+and Chinese state the same quantities.
 """
 
 from __future__ import annotations
 
-from briefing.grounding.checks import _bilingual, _blank, _finding, _found, _Source, _unique
+from briefing.grounding.checks import (
+    _bilingual,
+    _blank,
+    _drawn_from,
+    _finding,
+    _found,
+    _Source,
+    _unique,
+)
 from briefing.grounding.numbers import extract_quantities
 from briefing.models import Article, Claim, Finding, Story, StoryClaim
 
@@ -56,6 +65,8 @@ def _check(where: str, claim: StoryClaim, sources: dict[str, _Source]) -> list[F
                 places = "; ".join(f"{aid} paragraph {n}" for aid, n in holders[:3])
                 detail = f"{q.text} not found in the cited paragraphs; it appears in {places}"
                 findings.append(_finding(where, "number-not-in-cited", detail))
+    if not any(extract_quantities(claim.zh)):  # the numbers are checked one by one above
+        findings += _drawn_from(where, claim.zh, [sources[aid].texts[p - 1] for aid, p in cited])
     if claim.en.strip() and claim.zh.strip():
         first = next(iter(sources.values()), None)
         findings += _bilingual(where, plain, first.published_year if first else None)
