@@ -1,7 +1,8 @@
 """Load and render the prompt files in prompts/ (jinja2, sandboxed, StrictUndefined).
 
 Article text only ever reaches a prompt as a variable: it is never parsed as template
-source, so "{{ }}" in an article is just text.
+source, so "{{ }}" in an article is just text. Every variable is also made unable to fake the
+prompt's structure (see `data_text`): the data blocks it sits in stay closed.
 """
 
 from __future__ import annotations
@@ -19,10 +20,35 @@ BRIEF_PROMPT = "brief"  # the prompt every article's brief is asked with (prompt
 _VERSION = re.compile(r"\{#\s*version:\s*(\S+)\s*#\}")
 
 
+# A line break inside one value: the prompts give each paragraph (title, source…) one line.
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+# The fences of the data blocks (<<<ARTICLE … ARTICLE>>>, <<<BRIEFS … BRIEFS>>>) are runs of
+# three angle brackets; in data they become look-alike quotation marks.
+_FENCE = re.compile(r"<{3,}|>{3,}")
+# Chat-template control tokens, which a local server (llama.cpp, vLLM) may read as real ones
+# inside message text: <|im_start|>, <|eot_id|>, <｜end▁of▁sentence｜>, </s>, <start_of_turn>.
+_CONTROL_TOKEN = re.compile(r"<(?=[|｜]|/?s>|/?(?:start|end)_of_turn>)|(?<=[|｜])>")
+_LOOKALIKE = {"<": "\u2039", ">": "\u203a"}  # ‹ ›
+
+
+def data_text(value: object) -> object:
+    """A variable's text as the prompts show it: verbatim, except that a line break inside it
+    becomes a space (it cannot start a line that reads as a new paragraph `[7]`, a `Source:`
+    or a fence), a fence-like run `>>>` or a chat control token `<|…|>` gets look-alike
+    brackets (‹ ›). Numbers and other values pass as they are."""
+    if not isinstance(value, str):
+        return value
+    text = _LINE_BREAK.sub(" ", value)
+    text = _FENCE.sub(lambda m: _LOOKALIKE[m[0][0]] * len(m[0]), text)
+    return _CONTROL_TOKEN.sub(lambda m: _LOOKALIKE[m[0]], text)
+
+
 @cache
 def _env() -> ImmutableSandboxedEnvironment:
+    # finalize runs on every {{ }} output, so on every variable, never on the template's text.
     return ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
+        undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False,
+        finalize=data_text,
     )
 
 

@@ -75,6 +75,42 @@ def test_remaining_findings_are_marked_on_their_claim(brief: Brief) -> None:
     assert "700 billion not found in paragraph 2" in flagged[0]
 
 
+def test_a_flag_on_no_claim_is_listed_under_the_brief(brief: Brief) -> None:
+    # A title's flag (or a part not briefed) has no claim line to sit on; it is still shown.
+    brief.findings = [
+        Finding(where="title", kind="empty-text", severity="error",
+                detail="the Chinese text is blank"),
+        Finding(where="part[2]", kind="part-not-briefed", severity="error",
+                detail="paragraphs 5-9 <b>not</b> briefed"),
+    ]
+    for lang in ("en", "zh", "both"):
+        lines = render_brief(brief, lang).splitlines()  # type: ignore[arg-type]
+        assert lines[-2:] == [
+            "- ⚠ _unverified: title: the Chinese text is blank_",
+            r"- ⚠ _unverified: part\[2\]: paragraphs 5-9 \<b\>not\</b\> briefed_",
+        ]
+        assert sum("⚠" in line for line in lines) == 2
+
+
 def test_md_escape_flattens_lines_and_escapes() -> None:
     assert md_escape("a_b\n\nc|d") == r"a\_b c\|d"
     assert md_escape(3) == "3"
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("# heading", r"\# heading"),  # would start a heading where the text starts a line
+        ("~~~", r"\~\~\~"),  # a fence swallowing the rest of the document
+        ("--- ", r"\---"),  # a rule, or an underline making the line above a heading
+        ("=====", r"\====="),
+        ("+ item", r"\+ item"),
+        ("1. first", r"1\. first"),
+        ("3.5 billion", "3.5 billion"),  # not a list: no space after the dot
+        ("~~gone~~", r"\~\~gone\~\~"),
+        ("&lt;b&gt; &#x3C; R&D", r"\&lt;b\&gt; \&#x3C; R&D"),  # shown as written, not as `<`
+        ("a\u202eb\x00c\ud800", "abc\ufffd"),  # bidi and control characters dropped
+    ],
+)
+def test_md_escape_blocks_entities_and_invisible_characters(text: str, escaped: str) -> None:
+    assert md_escape(text) == escaped

@@ -54,6 +54,11 @@ def test_text_escapes_control_characters_and_defuses_mentions() -> None:
     assert "<" not in out and ">" not in out
 
 
+def test_plain_text_defuses_every_angle_bracket_sequence_and_bidi() -> None:
+    out = md.plain("<script> <http://evil.example|click> <!here> a < b \u202eevil")
+    assert out == ("<\u2060script> <\u2060http://evil.example|click> <\u2060!here> a < b evil")
+
+
 def test_text_makes_formatting_marks_inert_and_keeps_one_line() -> None:
     out = md.text("*bold* _it_ ~strike~ `code`\n> quote")
     assert not set("*_~`") & set(out)

@@ -2,7 +2,8 @@
 
 Citations link to the cited paragraph, quoted under its brief with the anchor
 `a-<article id>-p<n>`: `[3]` inside a brief, `[A2 ¶3]` in a story. All model and article text
-goes through autoescape; only http(s) addresses become links.
+goes through autoescape (after `clean`: no bidi or control characters); only http(s)
+addresses become links.
 """
 
 from __future__ import annotations
@@ -15,14 +16,24 @@ from markupsafe import Markup
 
 from briefing.models import Brief, Digest
 from briefing.render.digest_view import DigestView, brief_view, digest_view
+from briefing.render.escape import clean
 from briefing.render.markdown import Lang
 from briefing.resources import data_dir
+
+
+def _finalize(value: object) -> object:
+    # Runs before autoescape: our own markup (Markup) passes, every other value is cleaned.
+    return value if isinstance(value, Markup) else clean(value)
 
 
 @cache
 def _template() -> tuple[Template, Markup]:
     env = ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True
+        undefined=StrictUndefined,
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     templates = data_dir("templates")
     page = env.from_string((templates / "digest.html.j2").read_text(encoding="utf-8"))

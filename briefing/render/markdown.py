@@ -33,6 +33,8 @@ def render_brief(brief: Brief, lang: Lang = "en") -> str:
     by_path: dict[str, list[Finding]] = {}
     for finding in brief.errors:
         by_path.setdefault(finding.where, []).append(finding)
+    # A flag on something that is not a claim (a title, say) is listed under the brief.
+    paths = {path for path, _ in brief.claims_with_paths()}
     langs = ["en", "zh"] if lang == "both" else [lang]
     return _template().render(
         brief=brief,
@@ -41,4 +43,5 @@ def render_brief(brief: Brief, lang: Lang = "en") -> str:
             part for part in (brief.article.source, display_time(brief.article.published)) if part
         ),
         findings=by_path,
+        unplaced=[f for f in brief.errors if f.where not in paths],
     )

@@ -2,14 +2,14 @@
 
 Slack gives `&`, `<` and `>` a meaning and has no escape character for its formatting marks,
 so data text gets the three entities and look-alikes for `* _ ~ \\``; only http(s) addresses
-become `<url|label>` links.
+become `<url|label>` links. Bidi and control characters are dropped first (render.escape.clean).
 """
 
 from __future__ import annotations
 
 import re
 
-from briefing.render.escape import http_url
+from briefing.render.escape import flat, http_url
 
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 # Slack has no backslash escape: a mark from the data becomes a character that looks the same
@@ -17,12 +17,13 @@ _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _LOOKALIKES = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"}
 _BAR = "\u2223"  # looks like `|`, which would end a link's label early
 _SPECIAL = re.compile(r"[&<>*_~`]")
-_WHITESPACE = re.compile(r"\s+")
 # `@channel`, `@here` and `@everyone` notify a whole channel where names are parsed; a word
 # joiner after the `@` keeps the word visible but unparsed (`<!channel>` is inert once `<`
 # is escaped).
 _BROADCAST = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
-_MENTION_START = re.compile(r"<(?=[!@#])")
+# In plain text a `<` is shown as is; a word joiner after it keeps any `<!here>`, `<@U…>`,
+# `<#C…>` or `<http://…|…>` from ever being read as a control sequence.
+_CONTROL_START = re.compile(r"<(?=\S)")
 _LINK_SPAN = re.compile(r"<[^<>]*>")
 _ENTITY = re.compile(r"&(?:amp|lt|gt);")
 _SENTENCE_END = re.compile(r"(?<=[。！？；.!?])\s*")
@@ -30,15 +31,13 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；.!?])\s*")
 
 def text(value: object) -> str:
     """Make data text inert in mrkdwn: one line, no markup, mentions or links from it."""
-    flat = _WHITESPACE.sub(" ", str(value)).strip()
-    escaped = _SPECIAL.sub(lambda m: _ENTITIES.get(m[0]) or _LOOKALIKES[m[0]], flat)
+    escaped = _SPECIAL.sub(lambda m: _ENTITIES.get(m[0]) or _LOOKALIKES[m[0]], flat(value))
     return _BROADCAST.sub("@\u2060", escaped)
 
 
 def plain(value: object) -> str:
     """Text for a plain_text object (a header): one line, no `<!here>`, `<@U…>`, `@channel`."""
-    flat = _WHITESPACE.sub(" ", str(value)).strip()
-    return _BROADCAST.sub("@\u2060", _MENTION_START.sub("<\u2060", flat))
+    return _BROADCAST.sub("@\u2060", _CONTROL_START.sub("<\u2060", flat(value)))
 
 
 def bold(value: object) -> str:
@@ -60,7 +59,7 @@ def link(url: str | None, label: object) -> str:
 
 def slack_len(value: str) -> int:
     """Length as Slack counts it (UTF-16 code units): an emoji counts two."""
-    return len(value.encode("utf-16-le")) // 2
+    return len(value.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def fit(line: str, limit: int, note: str) -> list[str]:
