@@ -164,3 +164,14 @@ def test_a_full_disk_while_writing_the_digest_is_a_clear_error(
     assert result.exit_code == 2, result.output
     assert "Cannot write the digest" in result.stderr and "No space left" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_an_output_gets_the_mode_a_plain_write_would_give(tmp_path: Path) -> None:
+    path = tmp_path / "brief.html"
+    write_atomic(path, "new")
+    plain = tmp_path / "plain.html"
+    plain.write_text("plain")
+    assert path.stat().st_mode == plain.stat().st_mode  # not mkstemp's owner-only 0600
+    path.chmod(0o640)
+    write_atomic(path, "again")
+    assert path.stat().st_mode & 0o777 == 0o640  # a file's own mode is kept

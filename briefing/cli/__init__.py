@@ -30,11 +30,21 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main(
+    ctx: typer.Context,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
+    verbose: Annotated[
+        int,
+        typer.Option("--verbose", "-v", count=True, show_default=False,
+                     help="Log to stderr: -v what briefing does, -vv also the HTTP requests "
+                     "(openai, httpx, slack_sdk). Secrets are masked."),
+    ] = 0,
 ) -> None:
     """Turn Chinese articles into verified bilingual briefs."""
+    from briefing.logs import setup_logging
+
+    ctx.call_on_close(setup_logging(verbose))
 
 
 for command in (ingest, summarize, check, weekly, estimate):

@@ -69,9 +69,11 @@ def user_errors() -> Iterator[None]:
     except BriefingError as exc:
         if os.environ.get("BRIEFING_TRACEBACK"):
             raise
-        err(f"Error: {exc.message}")
+        from briefing.logs import SECRETS  # each error masks its own; this is the last guard
+
+        err(f"Error: {SECRETS(exc.message)}")
         if exc.hint:
-            err(exc.hint)
+            err(SECRETS(exc.hint))
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         err("Interrupted.")

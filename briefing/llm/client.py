@@ -184,7 +184,11 @@ class OpenAIChat:
         if choice.finish_reason == "length":
             raise failures.truncated(self.settings)
         # DeepSeek documents that JSON mode may answer with empty content: re-asked as invalid.
-        return choice.message.content or ""
+        # A server that writes the key into its answer must not get it into the cache or
+        # the outputs: only the exact key goes, an answer about "sk-" prose stays as it is.
+        content = choice.message.content or ""
+        key = self.settings.api_key.get_secret_value() if self.settings.api_key else ""
+        return content.replace(key, "***") if key else content
 
 
 def make_llm(

@@ -5,23 +5,21 @@ Server messages are quoted after redaction: a 401 body can echo part of the key.
 
 from __future__ import annotations
 
-import re
-
 import openai
 
 from briefing.config import Settings, StructuredMode
 from briefing.errors import LLMError
-
-_KEYLIKE = re.compile(r"(?:\bsk-|\bBearer\s+)[A-Za-z0-9_\-*.]{6,}")
+from briefing.logs import KEYLIKE as _KEYLIKE
+from briefing.logs import MASK
 
 
 def redact(text: str, settings: Settings) -> str:
-    """`text` without the API key or anything shaped like one."""
+    """`text` without the API key or anything shaped like one (or like a Slack secret)."""
     if settings.api_key is not None:
         secret = settings.api_key.get_secret_value()
         if secret:
-            text = text.replace(secret, "***")
-    return _KEYLIKE.sub("***", text)
+            text = text.replace(secret, MASK)
+    return _KEYLIKE.sub(MASK, text)
 
 
 def server_message(exc: openai.APIStatusError, settings: Settings) -> str:

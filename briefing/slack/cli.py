@@ -69,10 +69,13 @@ def post(
 ) -> None:
     """Post a brief or weekly digest (JSON) to Slack: a webhook, or a bot token and channel."""
     from briefing.cli.common import user_errors as _user_errors
+    from briefing.logs import remember
     from briefing.slack.post import check_resume, post_messages
     from briefing.slack.split import build_messages
     from briefing.slack.target import resolve_target
 
+    remember(token)  # masked in every log record (the environment's are already known)
+    remember(webhook, url=True)
     with _user_errors():
         doc = load_document(file)
         target = resolve_target(webhook=webhook, token=token, channel=channel, api_url=api_url,

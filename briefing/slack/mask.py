@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 # Shapes of Slack secrets, masked even when they are not the ones configured (a server may
@@ -20,10 +20,13 @@ _MIN_SECRET = 4  # shorter values would mask ordinary words
 
 def mask_url(url: str) -> str:
     """`https://host/first-segment/…`: enough to recognise the URL, not to use it."""
-    parts = urlsplit(url.strip())
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+    except ValueError:  # a bad port or IPv6 address: nothing of it is shown
+        return "…"
     first = parts.path.strip("/").split("/")[0]
     shown = f"{parts.scheme}://{host}/" if parts.scheme else ""
     return f"{shown}{first}/…" if first else f"{shown}…"
@@ -55,16 +58,24 @@ class Redactor:
 class RedactingFilter(logging.Filter):
     """Masks secrets in log records before any handler formats them."""
 
-    def __init__(self, redact: Redactor) -> None:
+    def __init__(self, redact: Callable[[str], str]) -> None:
         super().__init__()
         self.redact = redact
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message with the secrets masked; never drop it."""
-        record.msg = self.redact(record.getMessage())
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed logging call: keep its parts, masked
+            message = f"{record.msg} {record.args}"
+        record.msg = self.redact(message)
         record.args = None
         if record.exc_info and record.exc_info[1] is not None:
             # The formatted traceback would show the exception's text unmasked.
             record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
         return True

@@ -101,10 +101,19 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None else None
 
 
+def _is_http_url(url: str) -> bool:
+    """An http(s) URL with a host and, if any, a valid port (urlsplit checks it lazily)."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and (
+            parts.port is None or parts.port > 0)
+    except ValueError:  # a bad port or IPv6 address
+        return False
+
+
 def _webhook_url(url: str, path: Path) -> str:
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not _is_http_url(url):
         raise ConfigError(
             f"The Slack webhook URL {mask_url(url)} is not an http(s) address.",
             f"Copy the whole URL (https://hooks.slack.com/services/…) from the app's Incoming "
@@ -115,8 +124,7 @@ def _webhook_url(url: str, path: Path) -> str:
 
 
 def _api_url(url: str, path: Path) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if not _is_http_url(url.strip()):
         raise ConfigError(
             f"The Slack API URL {mask_url(url)} is not an http(s) address.",
             f"Pass the Web API root with --api-url or `api_url` under [slack] in {path}, "
