@@ -20,6 +20,9 @@ The config file is TOML, at `platformdirs.user_config_dir("briefing")/config.tom
     channel = "C0123456789"
     api_url = "https://slack.com/api/"   # or any Slack-compatible Web API
 
+    [input]
+    max_bytes = 50_000_000           # the largest input read (20 MB by default; --max-bytes)
+
     # --provider langchain:package.module:ClassName (e.g. langchain:langchain_openai:ChatOpenAI)
     [langchain]
     model = "gpt-4o-mini"            # passed to the class as model=
@@ -179,6 +182,12 @@ class SlackSection(Model):
     api_url: str | None = None
 
 
+class InputSection(Model):
+    """The `[input]` table: how inputs are read."""
+
+    max_bytes: int | None = Field(None, ge=1)  # the largest input; briefing/ingest/limits.py
+
+
 class LangChainSection(Model):
     """The `[langchain]` table: settings for a `langchain:package.module:ClassName` provider."""
 
@@ -200,6 +209,7 @@ class ConfigFile(Model):
     ollama: ProviderSection = ProviderSection()
     openai_compatible: ProviderSection = Field(ProviderSection(), alias="openai-compatible")
     slack: SlackSection = SlackSection()
+    input: InputSection = InputSection()
     langchain: LangChainSection = LangChainSection()
     # model: [input, output] USD per million tokens, over briefing/pricing.py's list prices.
     prices: dict[str, tuple[float, float]] = {}
@@ -248,7 +258,8 @@ def load_config_file(path: Path, *, must_exist: bool) -> ConfigFile:
             f"Invalid setting in config file {path}: {problems}.",
             f"Known tables: {', '.join(f'[{p}]' for p in PRESETS)}; keys: "
             f"{', '.join(ProviderSection.model_fields)}. [slack] keys: "
-            f"{', '.join(SlackSection.model_fields)}.",
+            f"{', '.join(SlackSection.model_fields)}. [input] keys: "
+            f"{', '.join(InputSection.model_fields)}.",
         ) from None
 
 

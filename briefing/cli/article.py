@@ -29,11 +29,28 @@ from briefing.errors import EXIT_FINDINGS, InputError, InvalidBriefError
 if TYPE_CHECKING:
     from briefing.models import Article, Brief
 
+MaxBytesOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-bytes",
+        min=1,
+        metavar="BYTES",
+        help="Refuse an input (a file, a page, stdin, a line of a feed) larger than this "
+        "[default: 20000000; `max_bytes` under [input] in the config file].",
+    ),
+]
 
-def _read_one(source: str) -> Article:
+
+def read_inputs(source: str, max_bytes: int | None) -> list[Article]:
+    """The articles of SOURCE under the size limit of --max-bytes or the config file."""
     from briefing.ingest import read_source
+    from briefing.ingest.limits import resolve_max_bytes
 
-    articles = read_source(source)
+    return read_source(source, max_bytes=resolve_max_bytes(max_bytes))
+
+
+def _read_one(source: str, max_bytes: int | None) -> Article:
+    articles = read_inputs(source, max_bytes)
     if len(articles) != 1:
         raise InputError(
             f"{source} holds {len(articles)} articles; summarize takes one.",
@@ -60,12 +77,11 @@ def _article_view(article: Article) -> str:
 def ingest(
     source: Annotated[str, typer.Argument(help="A file (.txt .md .html .json .jsonl), URL or -.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Article JSON.")] = False,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Show an article as briefing reads it: metadata and numbered paragraphs."""
-    from briefing.ingest import read_source
-
     with user_errors():
-        articles = read_source(source)
+        articles = read_inputs(source, max_bytes)
     if as_json:
         # One article: one object. A feed: one object per line (JSON Lines).
         indent = 2 if len(articles) == 1 else None
@@ -91,6 +107,7 @@ def summarize(
     replay: ReplayOpt = None,
     no_cache: NoCacheOpt = False,
     max_cost: MaxCostOpt = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Brief one article in English and Chinese, every claim cited and checked."""
     from briefing.pipeline import summarize_article
@@ -99,7 +116,7 @@ def summarize(
     if fmt is None:
         fmt = Format.json if output is not None and output.suffix == ".json" else Format.md
     with user_errors():
-        article = _read_one(source)
+        article = _read_one(source, max_bytes)
         settings = settings_for(model, provider, base_url, replay)
         llm = make_client(settings, replay, no_cache=no_cache, max_cost=max_cost)
         err(f"Briefing {article.id} ({len(article.paragraphs)} paragraphs) with {llm.model}…")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from briefing.cli.article import MaxBytesOpt
 from briefing.cli.common import (
     BaseUrlOpt,
     Lang,
@@ -41,11 +42,14 @@ UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day, YYYY-MM
 WeekOpt = Annotated[str | None, typer.Option("--week", help="An ISO week instead: 2025-W43.")]
 
 
-def _prepare(inputs: list[str], since: str | None, until: str | None, week: str | None) -> Prepared:
+def _prepare(
+    inputs: list[str], since: str | None, until: str | None, week: str | None, max_bytes: int | None
+) -> Prepared:
     from briefing.digest.period import parse_window
     from briefing.digest.prepare import prepare
+    from briefing.ingest.limits import resolve_max_bytes
 
-    return prepare(inputs, parse_window(since, until, week))
+    return prepare(inputs, parse_window(since, until, week), max_bytes=resolve_max_bytes(max_bytes))
 
 
 def weekly(
@@ -87,6 +91,7 @@ def weekly(
         typer.Option("--concurrency", min=1, help="Model calls at once [default: the "
                      "provider's, e.g. 8 for openai; `concurrency` in the config file]."),
     ] = None,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Brief a week of articles: duplicates merged, stories synthesised, MD/HTML/PDF/JSON."""
     from briefing.estimate import estimate_run
@@ -106,7 +111,7 @@ def weekly(
         if batch and max_cost is not None:
             raise InputError("--max-cost does not apply to --batch.",
                              "Check the cost first with `briefing estimate`, then run --batch.")
-        prepared = _prepare(inputs, since, until, week)
+        prepared = _prepare(inputs, since, until, week, max_bytes)
         if dry_run:
             _emit_plan(plan_digest(prepared), output)
             return
@@ -237,13 +242,14 @@ def estimate(
     model: ModelOpt = None,
     provider: ProviderOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Tokens and cost a weekly run would take, per article and in total; no model call."""
     from briefing.config import resolve_settings
     from briefing.estimate import estimate_run
 
     with user_errors():
-        prepared = _prepare(inputs, since, until, week)
+        prepared = _prepare(inputs, since, until, week, max_bytes)
         settings = resolve_settings(provider=provider, model=model, require_key=False)
         result = estimate_run(prepared, settings.model)
     if as_json:

@@ -11,6 +11,7 @@ from briefing.digest.period import Window, covered
 from briefing.digest.stories import group_stories
 from briefing.errors import InputError
 from briefing.ingest.collect import Item, collect
+from briefing.ingest.limits import DEFAULT_MAX_BYTES
 from briefing.models import Article, Copy, Duplicate, Failure, Model, Period, Skipped
 
 DUPLICATE_THRESHOLD = 0.6
@@ -29,10 +30,14 @@ class Prepared(Model):
 
 
 def prepare(
-    inputs: list[str], window: Window, *, threshold: float = DUPLICATE_THRESHOLD
+    inputs: list[str], window: Window, *, threshold: float = DUPLICATE_THRESHOLD,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Prepared:
-    """Read the inputs and decide what to brief; InputError when nothing is left to brief."""
-    items = collect(inputs)
+    """Read the inputs and decide what to brief; InputError when nothing is left to brief.
+
+    An input over `max_bytes` (a file, a page, a line of a feed) is a failure, unread.
+    """
+    items = collect(inputs, max_bytes=max_bytes)
     failures = [Failure(input=i.input, error=i.error or "") for i in items if i.article is None]
     read = [i for i in items if i.article is not None]
     inside = [i for i in read if window.holds(i.article.published)]  # type: ignore[union-attr]

@@ -12,6 +12,14 @@ from briefing.ingest.dates import normalise_published
 from briefing.models import Article
 
 _WHITESPACE = re.compile(r"\s+")
+# Terminal escape sequences, removed whole so no "[31m" is left behind: CSI (ESC [ 31 m, or
+# its one-character form U+009B), OSC with its terminator (ESC ] 0;title BEL), two-character
+# escapes (ESC M).
+ANSI_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]{0,64}[ -/]{0,8}[@-~]"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\x9d]{0,512}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[@-Z\\-_]"
+)
 # Unicode categories removed from text: controls (Cc), format characters such as zero-width
 # spaces and BOMs (Cf), lone surrogates (Cs, they cannot be encoded) and unassigned (Cn).
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Cn"})
@@ -19,16 +27,21 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134
 _CJK_CHAR = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{_CJK_CHAR}]) (?=[{_CJK_CHAR}])")
 FALLBACK_TITLE_CHARS = 30
+# A longer "title" is a broken page's whole text (headings nested in headings): it is cut.
+MAX_TITLE_CHARS = 300
 
 
 def clean_text(text: str) -> str:
     """`text` without control or zero-width characters, whitespace runs made one space."""
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
+        text = ANSI_ESCAPE.sub("", text)
     # Whitespace controls (\n, \t) become spaces first so words on two lines stay apart.
     text = _WHITESPACE.sub(" ", text)
-    if not text.isascii():
-        text = "".join(ch for ch in text if unicodedata.category(ch) not in _DROP_CATEGORIES)
-    else:
-        text = "".join(ch for ch in text if ch.isprintable())
+    # Other whitespace is now a space, so a printable text has nothing to drop (the fast path:
+    # this runs on every element of a page). Else each distinct character is looked up once.
+    if not text.isprintable():
+        drop = {ord(ch): None for ch in set(text) if unicodedata.category(ch) in _DROP_CATEGORIES}
+        text = text.translate(drop)
     return _WHITESPACE.sub(" ", text).strip()
 
 
@@ -83,6 +96,8 @@ def make_article(
             "Give an input whose text has at least one non-empty paragraph.",
         )
     clean_title = clean_text(str(title)) if title is not None else ""
+    if len(clean_title) > MAX_TITLE_CHARS:
+        clean_title = clean_title[: MAX_TITLE_CHARS - 1].rstrip() + "…"
     return Article(
         id=body_id(body),
         title=clean_title or fallback_title(body),

@@ -6,16 +6,23 @@ or one bad line of a feed never stops the others.
 
 from __future__ import annotations
 
+import codecs
 import glob
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
+
+from pydantic import field_validator
 
 from briefing.errors import InputError
 from briefing.ingest.encoding import decode_bytes
-from briefing.ingest.jsonfile import jsonl_items
+from briefing.ingest.jsonfile import is_blank_line, jsonl_items, jsonl_line
+from briefing.ingest.limits import DEFAULT_MAX_BYTES, TooLargeError, too_big
 from briefing.ingest.source import READERS, read_source
 from briefing.models import Article, Model
 
 _GLOB_CHARS = frozenset("*?[")
+_WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32's BOMs start with these
 
 
 class Item(Model):
@@ -25,9 +32,33 @@ class Item(Model):
     article: Article | None = None
     error: str | None = None
 
+    @field_validator("input", "error")
+    @classmethod
+    def _printable(cls, text: str | None) -> str | None:
+        return None if text is None else printable(text)
 
-def collect(inputs: list[str], *, max_bytes: int = 20_000_000) -> list[Item]:
-    """Read every input; folders are searched recursively for supported files."""
+
+def printable(text: str) -> str:
+    """`text` with lone surrogates spelled out, so it can be printed and written as JSON.
+
+    A file name whose bytes are not UTF-8 reaches Python with U+DC80-U+DCFF in place of those
+    bytes (os.fsdecode): they are shown as the bytes, `\\xff`.
+    """
+    if text.isascii() or not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return "".join(
+        (f"\\x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else f"\\u{ord(ch):04x}")
+        if "\ud800" <= ch <= "\udfff"
+        else ch
+        for ch in text
+    )
+
+
+def collect(inputs: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Item]:
+    """Read every input; folders are searched recursively for supported files.
+
+    `max_bytes` limits each file, page, and line of a feed.
+    """
     items: list[Item] = []
     for raw in inputs:
         sources = _expand(raw)
@@ -60,26 +91,67 @@ def _read(source: str, max_bytes: int) -> list[Item]:
     try:
         articles = read_source(source, max_bytes=max_bytes)
     except InputError as err:
-        return [Item(input=source, error=err.message)]
+        return [Item(input=source, error=_failure(err))]
     if len(articles) == 1:
         return [Item(input=source, article=articles[0])]
     return [Item(input=f"{source}#{i}", article=a) for i, a in enumerate(articles, 1)]
 
 
+def _failure(err: InputError) -> str:
+    """What a failure entry says: the message, and for a size error how to raise the limit."""
+    return f"{err.message} {err.hint}" if isinstance(err, TooLargeError) else err.message
+
+
 def _read_feed(path: Path, max_bytes: int) -> list[Item]:
-    """A JSON Lines feed line by line: the good lines are kept when some are bad."""
+    """A JSON Lines feed line by line: the good lines are kept when some are bad.
+
+    Each line is one article, so the size limit applies to each line, not to the feed; a
+    line over it is a failure of its own, and the feed is never read whole into memory.
+    """
     try:
-        if path.stat().st_size > max_bytes:
-            raise InputError(f"{path} is over the {max_bytes:,}-byte limit.")
+        with path.open("rb") as file:
+            if file.read(4).startswith(_WIDE_BOMS):  # UTF-16/32: lines are not split on b"\n"
+                return _read_wide_feed(path, max_bytes)
+            file.seek(0)
+            items = list(_feed_lines(file, str(path), max_bytes))
+    except OSError as err:
+        return [Item(input=str(path), error=f"cannot be read: {err.strerror or err}")]
+    return items or [Item(input=str(path), error="has no JSON lines")]
+
+
+def _feed_lines(file: BinaryIO, name: str, max_bytes: int) -> Iterator[Item]:
+    number = 0
+    while line := file.readline(max_bytes + 1):
+        number += 1
+        where = f"line {number} of {name}"
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := file.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass  # skip the rest of the oversized line
+            yield Item(input=f"{name}:{number}", error=_failure(too_big(where, max_bytes)))
+            continue
+        try:
+            text = decode_bytes(line, name=where)
+            if is_blank_line(text):
+                continue
+            yield Item(input=f"{name}:{number}", article=jsonl_line(text, where))
+        except InputError as err:
+            yield Item(input=f"{name}:{number}", error=_failure(err))
+
+
+def _read_wide_feed(path: Path, max_bytes: int) -> list[Item]:
+    """A feed in UTF-16 or UTF-32 (it starts with their BOM): decoded whole, then split."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise too_big(str(path), max_bytes, size)
         text = decode_bytes(path.read_bytes(), name=str(path))
-    except (InputError, OSError) as err:
-        message = err.message if isinstance(err, InputError) else f"cannot read: {err}"
-        return [Item(input=str(path), error=message)]
+    except InputError as err:
+        return [Item(input=str(path), error=_failure(err))]
     items = []
     for where, result in jsonl_items(text, str(path)):
         name = f"{path}:{where.split()[1]}"  # "line 3 of feed.jsonl" -> "feed.jsonl:3"
         if isinstance(result, InputError):
-            items.append(Item(input=name, error=result.message))
+            items.append(Item(input=name, error=_failure(result)))
         else:
             items.append(Item(input=name, article=result))
     return items or [Item(input=str(path), error="has no JSON lines")]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import httpx
 
 from briefing.errors import InputError
+from briefing.ingest.limits import too_big
 
 USER_AGENT = "Mozilla/5.0 (compatible; briefing/0.1; +https://pypi.org/project/briefing/)"
 _SAVE_PAGE = "or save the page from a browser as .html and give that file instead."
@@ -20,14 +21,6 @@ class Fetched:
     url: str
     content_type: str
     charset: str | None
-
-
-def _too_big(url: str, max_bytes: int) -> InputError:
-    return InputError(
-        f"{url} is larger than the {max_bytes:,}-byte limit.",
-        "Raise the limit (max_bytes) if the page is really an article, or save the article "
-        "text to a file.",
-    )
 
 
 def fetch_url(url: str, *, max_bytes: int, timeout: float) -> Fetched:
@@ -45,13 +38,13 @@ def fetch_url(url: str, *, max_bytes: int, timeout: float) -> Fetched:
                 )
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > max_bytes:
-                raise _too_big(url, max_bytes)
+                raise too_big(url, max_bytes, int(declared))
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
                 size += len(chunk)
                 if size > max_bytes:
-                    raise _too_big(url, max_bytes)
+                    raise too_big(url, max_bytes)
                 chunks.append(chunk)
             content_type = response.headers.get("content-type", "")
             return Fetched(

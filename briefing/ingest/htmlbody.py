@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -77,6 +77,25 @@ def _paragraph_score(el: HtmlElement) -> float:
     return 1 + len(_PROSE_PUNCTUATION.findall(text)) + min(len(text) // 100, 3)
 
 
+def _visible(text: str | None) -> int:
+    return len("".join(text.split())) if text else 0
+
+
+def _text_sizes(root: HtmlElement) -> dict[HtmlElement, tuple[int, int]]:
+    """For each element, the characters of its text and of the links in it, whitespace not
+    counted. One pass from the leaves up, so weighing every candidate container stays linear
+    in the size of the page even when the containers nest thousands deep."""
+    sizes: dict[HtmlElement, tuple[int, int]] = {}
+    for _, el in etree.iterwalk(root, events=("end",)):
+        chars, links = _visible(el.text), 0
+        for child in el:
+            child_chars, child_links = sizes.get(child, (0, 0))
+            chars += child_chars + _visible(child.tail)
+            links += child_links
+        sizes[el] = (chars, chars if el.tag == "a" else links)
+    return sizes
+
+
 def find_container(root: HtmlElement) -> HtmlElement | None:
     """The element whose child paragraphs hold the most prose, or None if there is none."""
     scores: dict[HtmlElement, float] = defaultdict(float)
@@ -92,9 +111,10 @@ def find_container(root: HtmlElement) -> HtmlElement | None:
         if grandparent is not None:
             scores[grandparent] += score / 2
     best, best_score = None, 0.0
+    sizes = _text_sizes(root) if scores else {}
     for el, score in scores.items():
-        text_len = len(clean_text(el.text_content())) or 1
-        adjusted = score * (1 - min(_link_chars(el) / text_len, 1.0))
+        chars, link_chars = sizes.get(el, (0, 0))
+        adjusted = score * (1 - min(link_chars / (chars or 1), 1.0))
         if adjusted > best_score:
             best, best_score = el, adjusted
     return best
@@ -104,9 +124,15 @@ def find_container(root: HtmlElement) -> HtmlElement | None:
 class _Block:
     """One block-level run of text as it appears in the page."""
 
-    text: str = ""
+    # Pieces joined once at the end: a block of 100,000 inline elements stays linear.
+    parts: list[str] = field(default_factory=list)
+    visible: bool = False  # some piece is not whitespace
     link_chars: int = 0
     image: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 def _read_blocks(container: HtmlElement) -> list[_Block]:
@@ -115,12 +141,13 @@ def _read_blocks(container: HtmlElement) -> list[_Block]:
     skipped: set[HtmlElement] = set()
 
     def open_block() -> None:
-        if blocks[-1].text.strip() or blocks[-1].image:
+        if blocks[-1].visible or blocks[-1].image:
             blocks.append(_Block())
 
     def add(text: str | None) -> None:
         if text:
-            blocks[-1].text += text
+            blocks[-1].parts.append(text)
+            blocks[-1].visible = blocks[-1].visible or not text.isspace()
             if link_depth:
                 blocks[-1].link_chars += len(text.strip())
 

@@ -83,8 +83,11 @@ def find_headline(root: HtmlElement) -> tuple[str | None, HtmlElement | None]:
     og = _meta(root, "og:title", "twitter:title", "title")
     target = comparable(title or og or "")
     best: tuple[str | None, HtmlElement | None] = (None, None)
-    for el in root.iter("h1", "h2", "h3"):
-        text = clean_text(el.text_content())
+    # A heading with more text than the title, layout whitespace aside, cannot be its start;
+    # reading no further keeps headings nested in headings (broken pages) from costing n².
+    limit = 2 * len(target) + 200
+    for el in root.iter("h1", "h2", "h3") if target else ():
+        text = clean_text(_text_up_to(el, limit))
         if len(text) < MIN_HEADING_CHARS or not target.startswith(comparable(text)):
             continue
         if best[0] is None or len(text) > len(best[0]):
@@ -97,6 +100,17 @@ def find_headline(root: HtmlElement) -> tuple[str | None, HtmlElement | None]:
         return strip_site_suffix(title), None
     first_h1 = next((h for h in root.iter("h1") if clean_text(h.text_content())), None)
     return (clean_text(first_h1.text_content()), first_h1) if first_h1 is not None else (None, None)
+
+
+def _text_up_to(el: HtmlElement, limit: int) -> str:
+    """The text of `el`, or "" when it is longer than `limit` characters."""
+    pieces, size = [], 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > limit:
+            return ""
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def header_zone(root: HtmlElement, heading: HtmlElement, body: HtmlElement | None) -> str:

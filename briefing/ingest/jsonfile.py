@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import Any
 
 from briefing.errors import InputError
-from briefing.ingest.article import make_article
+from briefing.ingest.article import clean_text, make_article
 from briefing.models import Article
 
 # Field names accepted for each part, first match wins; other fields are ignored so
@@ -31,6 +32,17 @@ def _first(obj: dict[str, Any], names: tuple[str, ...]) -> Any:
     return None
 
 
+# Field names listed in an error are cut short: a key can be any string, a megabyte long.
+_NAMES_SHOWN = 12
+_NAME_CHARS = 30
+
+
+def _field_names(obj: dict[str, Any]) -> str:
+    names = [clean_text(str(name))[:_NAME_CHARS] or "(blank)" for name in sorted(map(str, obj))]
+    more = len(names) - _NAMES_SHOWN
+    return ", ".join(names[:_NAMES_SHOWN]) + (f" and {more} more" if more > 0 else "") or "none"
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of a text field: split on blank lines, or on line breaks if there are none."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -52,7 +64,7 @@ def article_from_object(obj: object, where: str) -> Article:
     elif isinstance(body, list) and all(isinstance(p, str | int | float) for p in body):
         paragraphs = list(body)
     else:
-        found = ", ".join(sorted(map(str, obj))) or "none"
+        found = _field_names(obj)
         raise InputError(f"{where} has no text field (fields found: {found}).", _HINT_FIELDS)
     try:
         return make_article(
@@ -75,14 +87,29 @@ def _decode_error(err: json.JSONDecodeError, where: str) -> InputError:
     )
 
 
+def _loads(text: str) -> Any:
+    # strict=False: raw tabs and newlines inside strings, common in scraped feeds, are read.
+    return json.loads(text, strict=False)
+
+
+def _too_many_digits(where: str) -> InputError:
+    # json.loads refuses integers longer than Python's int_max_str_digits with a ValueError.
+    return InputError(
+        f"{where} holds a number of more than {sys.get_int_max_str_digits():,} digits.",
+        "Remove that number or write it as a string.",
+    )
+
+
 def parse_json(text: str, name: str) -> list[Article]:
     """Articles from a JSON document: one object, or an array of objects."""
     try:
-        data = json.loads(text)
+        data = _loads(text)
     except json.JSONDecodeError as err:
         raise _decode_error(err, name) from None
     except RecursionError:
         raise InputError(f"{name} is nested too deeply to read.", _HINT_FIELDS) from None
+    except ValueError:
+        raise _too_many_digits(name) from None
     if isinstance(data, list):
         if not data:
             raise InputError(f"{name} is an empty JSON array.", _HINT_FIELDS)
@@ -97,20 +124,35 @@ def _line_error(where: str, detail: str) -> InputError:
     )
 
 
+def jsonl_line(line: str, where: str) -> Article:
+    """The article on one line of JSON Lines; InputError naming `where` if there is none."""
+    try:
+        # A BOM starts each part of a feed concatenated from files saved with one.
+        value = _loads(line.lstrip("\ufeff"))
+    except json.JSONDecodeError as err:
+        raise _line_error(where, f"{err.msg} (column {err.colno})") from None
+    except RecursionError:
+        raise _line_error(where, "nested too deeply") from None
+    except ValueError:
+        raise _too_many_digits(where) from None
+    return article_from_object(value, where)
+
+
+def is_blank_line(line: str) -> bool:
+    """True for a line of JSON Lines that holds nothing (whitespace, a BOM): it is skipped."""
+    return not line.strip().lstrip("\ufeff").strip()
+
+
 def jsonl_items(text: str, name: str) -> list[tuple[str, Article | InputError]]:
     """Each line of JSON Lines as (where, article or the error that line gives)."""
     items: list[tuple[str, Article | InputError]] = []
     # split("\n"), not splitlines(): U+2028 may appear unescaped inside a JSON string.
     for number, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
+        if is_blank_line(line):
             continue
         where = f"line {number} of {name}"
         try:
-            items.append((where, article_from_object(json.loads(line), where)))
-        except json.JSONDecodeError as err:
-            items.append((where, _line_error(where, f"{err.msg} (column {err.colno})")))
-        except RecursionError:
-            items.append((where, _line_error(where, "nested too deeply")))
+            items.append((where, jsonl_line(line, where)))
         except InputError as err:
             items.append((where, err))
     return items

@@ -12,6 +12,7 @@ from briefing.ingest.encoding import decode_bytes
 from briefing.ingest.fetch import fetch_url
 from briefing.ingest.htmlpage import parse_html
 from briefing.ingest.jsonfile import parse_json, parse_jsonl
+from briefing.ingest.limits import DEFAULT_MAX_BYTES, too_big
 from briefing.ingest.text import parse_text
 from briefing.models import Article
 
@@ -27,6 +28,8 @@ READERS = {
 SUPPORTED = ", ".join(READERS)
 _URL = re.compile(r"^https?://", re.I)
 _LOOKS_LIKE_HOST = re.compile(r"^(?:www\.|[\w-]+\.(?:com|cn|net|org|gov|edu|io)(?:[/:]|$))", re.I)
+# Read past before sniffing: whitespace, and BOMs (feeds concatenated from files with one).
+_LEADING = "\ufeff \t\r\n"
 _CONTENT_TYPES = {
     "text/html": "html",
     "application/xhtml+xml": "html",
@@ -39,12 +42,13 @@ _CONTENT_TYPES = {
 
 def _sniff(text: str) -> str:
     """The reader for content of unknown type: HTML, JSON (or JSON Lines) or text."""
-    head = text.lstrip("\ufeff \t\r\n")[:1]
+    head = text.lstrip(_LEADING)[:1]
     if head == "<":
         return "html"
     if head in "{[" and head:
-        lines = [line for line in text.strip().split("\n") if line.strip()]
-        if head == "{" and len(lines) > 1 and all(line.lstrip().startswith("{") for line in lines):
+        lines = [line.lstrip(_LEADING) for line in text.strip().split("\n")]
+        lines = [line for line in lines if line]
+        if head == "{" and len(lines) > 1 and all(line.startswith("{") for line in lines):
             return "jsonl"
         return "json"
     return "markdown"
@@ -74,10 +78,7 @@ def _read_stdin(stdin: BinaryIO | None, max_bytes: int) -> list[Article]:
     stream = stdin if stdin is not None else sys.stdin.buffer
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise InputError(
-            f"Standard input is larger than the {max_bytes:,}-byte limit.",
-            "Raise the size limit (max_bytes) or give a smaller input.",
-        )
+        raise too_big("Standard input", max_bytes)
     return _parse(data, None, "standard input")
 
 
@@ -108,13 +109,13 @@ def _read_path(source: str, max_bytes: int) -> list[Article]:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise InputError(
-                f"{source} is {size:,} bytes, over the {max_bytes:,}-byte limit.",
-                "Raise the size limit (max_bytes) if it really is one article.",
-            )
+            raise too_big(source, max_bytes, size)
         if size == 0:
             raise InputError(f"{source} is empty (0 bytes).", "Give a file with an article in it.")
-        data = path.read_bytes()
+        with path.open("rb") as file:  # bounded: the file may have grown since stat()
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise too_big(source, max_bytes)
     except OSError as err:
         raise InputError(
             f"{source} could not be read: {err.strerror or err}.",
@@ -127,10 +128,13 @@ def read_source(
     source: str,
     *,
     stdin: BinaryIO | None = None,
-    max_bytes: int = 20_000_000,
+    max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float = 20.0,
 ) -> list[Article]:
-    """Articles from a path, an http(s) URL or `-` (standard input); InputError if unreadable."""
+    """Articles from a path, an http(s) URL or `-` (standard input); InputError if unreadable.
+
+    An input over `max_bytes` (see `briefing.ingest.limits`) is refused before it is read.
+    """
     if source == "-":
         return _read_stdin(stdin, max_bytes)
     if _URL.match(source):
