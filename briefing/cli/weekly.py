@@ -143,7 +143,7 @@ def weekly(
             for path in write_digest(digest, output, wanted, lang.value):
                 err(f"Wrote {path}")
         except OSError as exc:
-            cached = ": the answers are cached, so it costs nothing" if hasattr(llm, "hits") else ""
+            cached = "" if no_cache or replay else ": the answers are cached, so it costs nothing"
             raise InputError(
                 f"Cannot write the digest to {output}: {exc.strerror or exc}.",
                 f"Free some space or choose another folder with -o, then run again{cached}.",
