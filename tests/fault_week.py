@@ -33,12 +33,11 @@ def articles(count: int, seed: int = 0) -> list[dict[str, Any]]:
     for n in range(count):
         title = "".join(rng.choices(CHARS, k=12)) + f"（第{n + 1}篇）"
         paragraphs = []
-        for k in range(PARAGRAPHS):
+        for _ in range(PARAGRAPHS):
             figure = rng.randrange(100, 100_000)
             before = "".join(rng.choices(CHARS, k=rng.randrange(30, 60)))
             after = "".join(rng.choices(CHARS, k=rng.randrange(10, 30)))
             paragraphs.append(f"{before}，数量为{figure}个，{after}。")
-            del k
         feed.append({"title": title, "source": "生成", "published": f"2025-10-{20 + n % 7}",
                      "paragraphs": paragraphs})
     return feed
