@@ -9,13 +9,12 @@ from __future__ import annotations
 import io
 import json
 import random
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, local_server
 from typer.testing import CliRunner
 
 from briefing.cli import app
@@ -124,16 +123,8 @@ class _BigPage(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def page_url() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _BigPage)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/page.html"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with local_server(_BigPage) as base:
+        yield f"{base}/page.html"
 
 
 def test_a_url_respects_the_configured_limit(tmp_path: Path, page_url: str) -> None:

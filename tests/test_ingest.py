@@ -9,15 +9,15 @@ from __future__ import annotations
 import io
 import json
 import re
-import threading
 import time
 import unicodedata
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import local_server
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -575,16 +575,8 @@ def server() -> Iterator[str]:
         "/slow": (200, html, page),
         "/error": (500, html, b"oops"),
     }
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    with local_server(_Handler) as base:
+        yield base
 
 
 def test_url_200_html(server: str) -> None:
