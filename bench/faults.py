@@ -42,14 +42,33 @@ CLI = [sys.executable, "-c", "from briefing.cli import app; app()"]
 
 def weekly(folder: Path, feed: Path, faulty: Faulty) -> dict[str, Any]:
     """One `briefing weekly` run against `faulty`; its figures."""
-    env = {**os.environ, "OPENAI_API_KEY": "bench", "BRIEFING_CONFIG": str(folder / "c.toml"),
-           "BRIEFING_CACHE_DIR": str(folder / "cache")}
+    env = {
+        **os.environ,
+        "OPENAI_API_KEY": "bench",
+        "BRIEFING_CONFIG": str(folder / "c.toml"),
+        "BRIEFING_CACHE_DIR": str(folder / "cache"),
+    }
     with StandIn(faulty) as server:
         start = time.perf_counter()
         done = subprocess.run(
-            [*CLI, "weekly", str(feed), "--since", "2025-10-01", "--base-url", server.base_url,
-             "-o", str(folder / "out"), "--formats", "json"],
-            env=env, capture_output=True, text=True, check=False)
+            [
+                *CLI,
+                "weekly",
+                str(feed),
+                "--since",
+                "2025-10-01",
+                "--base-url",
+                server.base_url,
+                "-o",
+                str(folder / "out"),
+                "--formats",
+                "json",
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         seconds = time.perf_counter() - start
         asked = {request_key(r.body) for r in server.requests}
     if done.returncode not in (0, 1):
@@ -57,18 +76,28 @@ def weekly(folder: Path, feed: Path, faulty: Faulty) -> dict[str, Any]:
     digest = json.loads((folder / "out" / "digest.json").read_text("utf-8"))
     with sqlite3.connect(folder / "cache" / "responses.sqlite3") as db:
         cached = db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
-    reasons = Counter(f["error"].split(":")[0].split("(")[0].strip()[:70]
-                      for f in digest["failures"])
-    return {"seconds": seconds, "requests": len(server.requests), "asked": asked,
-            "briefed": len(digest["briefs"]), "failed": len(digest["failures"]),
-            "retried": digest["meta"]["retries"], "cached": cached, "reasons": reasons,
-            "exit": done.returncode}
+    reasons = Counter(
+        f["error"].split(":")[0].split("(")[0].strip()[:70] for f in digest["failures"]
+    )
+    return {
+        "seconds": seconds,
+        "requests": len(server.requests),
+        "asked": asked,
+        "briefed": len(digest["briefs"]),
+        "failed": len(digest["failures"]),
+        "retried": digest["meta"]["retries"],
+        "cached": cached,
+        "reasons": reasons,
+        "exit": done.returncode,
+    }
 
 
 def report(name: str, run: dict[str, Any]) -> None:
-    print(f"{name}: {run['seconds']:.1f} s, {run['requests']} requests, "
-          f"briefed {run['briefed']}, failed {run['failed']}, retried {run['retried']}, "
-          f"{run['cached']} answers in the cache, exit {run['exit']}")
+    print(
+        f"{name}: {run['seconds']:.1f} s, {run['requests']} requests, "
+        f"briefed {run['briefed']}, failed {run['failed']}, retried {run['retried']}, "
+        f"{run['cached']} answers in the cache, exit {run['exit']}"
+    )
     for reason, count in run["reasons"].most_common():
         print(f"  failed {count}: {reason}")
 
@@ -84,8 +113,14 @@ def main() -> None:
         folder = Path(name)
         (folder / "c.toml").write_text(CONFIG, "utf-8")
         feed = write_feed(folder / "week.jsonl", options.articles)
-        faulty = Faulty(answer_for, rate=options.rate, seed=options.seed, retry_after=1.0,
-                        timeout_delay=6.0, slow_delay=2.0)
+        faulty = Faulty(
+            answer_for,
+            rate=options.rate,
+            seed=options.seed,
+            retry_after=1.0,
+            timeout_delay=6.0,
+            slow_delay=2.0,
+        )
         first = weekly(folder, feed, faulty)
         share = faulty.injected.total() / faulty.requests
         print(f"faults: {faulty.injected.total()} of {faulty.requests} requests ({share:.0%})")

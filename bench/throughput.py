@@ -54,15 +54,18 @@ def articles(week: Prepared, count: int) -> Prepared:
     for n in range(count):
         article = week.articles[n % len(week.articles)]
         copy = n // len(week.articles) + 1
-        copies.append(article.model_copy(update={"id": f"{n:012x}",
-                                                 "title": f"{article.title}（{copy}）"}))
-    return week.model_copy(update={
-        "articles": copies,
-        "inputs": {a.id: f"copy {n}" for n, a in enumerate(copies)},
-        "duplicates": [],
-        "stories": [[a.id] for a in copies],
-        "failures": [],
-    })
+        copies.append(
+            article.model_copy(update={"id": f"{n:012x}", "title": f"{article.title}（{copy}）"})
+        )
+    return week.model_copy(
+        update={
+            "articles": copies,
+            "inputs": {a.id: f"copy {n}" for n, a in enumerate(copies)},
+            "duplicates": [],
+            "stories": [[a.id] for a in copies],
+            "failures": [],
+        }
+    )
 
 
 def book(week: Prepared) -> dict[str, str]:
@@ -86,20 +89,32 @@ def serve(answers: dict[str, str], conn: Connection) -> None:
             command, *args = conn.recv()
             if command == "reset":  # a fresh provider: limits, latency, counters
                 latency, rpm, tpm = args
-                provider = Throttled(answer_book(answers), latency=latency, rpm=rpm, tpm=tpm,
-                                     count=count_tokens)
+                provider = Throttled(
+                    answer_book(answers), latency=latency, rpm=rpm, tpm=tpm, count=count_tokens
+                )
                 server.responder = provider
                 conn.send(True)
             elif command == "stats":
-                conn.send({"answered": provider.answered, "refused": provider.refused,
-                           "tokens": provider.tokens, "in_flight": provider.max_in_flight})
+                conn.send(
+                    {
+                        "answered": provider.answered,
+                        "refused": provider.refused,
+                        "tokens": provider.tokens,
+                        "in_flight": provider.max_in_flight,
+                    }
+                )
             else:
                 return
 
 
 def run(
-    conn: Connection, base_url: str, prepared: Prepared, concurrency: int, latency: float,
-    rpm: int | None, tpm: int | None,
+    conn: Connection,
+    base_url: str,
+    prepared: Prepared,
+    concurrency: int,
+    latency: float,
+    rpm: int | None,
+    tpm: int | None,
 ) -> dict[str, Any]:
     """Brief every article once at `concurrency`; the figures of the run."""
     conn.send(("reset", latency, rpm, tpm))
@@ -116,8 +131,13 @@ def run(
     stats: dict[str, Any] = conn.recv()
     if digest.failures:
         raise SystemExit(f"{len(digest.failures)} failure(s): {digest.failures[0].error}")
-    return {"wall": wall, "cpu": cpu, "waited": limiter.waited, **stats,
-            "findings": sum(len(b.findings) for b in digest.briefs)}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "waited": limiter.waited,
+        **stats,
+        "findings": sum(len(b.findings) for b in digest.briefs),
+    }
 
 
 def main() -> None:
@@ -131,18 +151,23 @@ def main() -> None:
     prepared = articles(week, n)
     answers = book(week)
     here, there = multiprocessing.get_context("spawn").Pipe()
-    server = multiprocessing.get_context("spawn").Process(target=serve, args=(answers, there),
-                                                          daemon=True)
+    server = multiprocessing.get_context("spawn").Process(
+        target=serve, args=(answers, there), daemon=True
+    )
     server.start()
     base_url = here.recv()
     try:
         # Warm up (imports, tiktoken, connections): 24 articles, not counted.
         run(here, base_url, articles(week, 24), 8, 0.0, None, None)
-        print(f"briefing throughput: {n} articles (the 12 of examples/weekly, repeated), "
-              f"stand-in latency {latency:.2f} s, limits {RPM:,} RPM and {TPM:,} TPM "
-              "(tokens counted with tiktoken), no response cache")
-        print(f"{'concurrency':>11} {'seconds':>8} {'articles/min':>13} {'bound/min':>10} "
-              f"{'ratio':>6} {'own ms/article':>15} {'in flight':>10} {'429s':>5}")
+        print(
+            f"briefing throughput: {n} articles (the 12 of examples/weekly, repeated), "
+            f"stand-in latency {latency:.2f} s, limits {RPM:,} RPM and {TPM:,} TPM "
+            "(tokens counted with tiktoken), no response cache"
+        )
+        print(
+            f"{'concurrency':>11} {'seconds':>8} {'articles/min':>13} {'bound/min':>10} "
+            f"{'ratio':>6} {'own ms/article':>15} {'in flight':>10} {'429s':>5}"
+        )
         ratios, first = [], None
         for concurrency in CONCURRENCY:
             r = run(here, base_url, prepared, concurrency, latency, RPM, TPM)
@@ -152,19 +177,25 @@ def main() -> None:
             rate = n / r["wall"] * 60
             ratios.append(rate / bound)
             first = first or r
-            print(f"{concurrency:>11} {r['wall']:>8.1f} {rate:>13.0f} {bound:>10.0f} "
-                  f"{rate / bound:>6.2f} {r['cpu'] / n * 1000:>15.1f} {r['in_flight']:>10} "
-                  f"{r['refused']:>5}")
+            print(
+                f"{concurrency:>11} {r['wall']:>8.1f} {rate:>13.0f} {bound:>10.0f} "
+                f"{rate / bound:>6.2f} {r['cpu'] / n * 1000:>15.1f} {r['in_flight']:>10} "
+                f"{r['refused']:>5}"
+            )
     finally:
         here.send(("stop",))
         server.join(5)
     assert first is not None
     sequential = (first["wall"] - first["answered"] * latency) / n * 1000
-    print(f"{tokens:,.0f} tokens and {calls:.2f} calls per article; "
-          f"{first['findings']} finding(s) in the briefs")
-    print(f"own time: CPU time of this process per article; at concurrency 1 the wall clock "
-          f"gives ({first['wall']:.1f} s - {first['answered']} calls × {latency:.2f} s) / {n} "
-          f"= {sequential:.1f} ms")
+    print(
+        f"{tokens:,.0f} tokens and {calls:.2f} calls per article; "
+        f"{first['findings']} finding(s) in the briefs"
+    )
+    print(
+        f"own time: CPU time of this process per article; at concurrency 1 the wall clock "
+        f"gives ({first['wall']:.1f} s - {first['answered']} calls × {latency:.2f} s) / {n} "
+        f"= {sequential:.1f} ms"
+    )
     print(f"bound-ratio: {min(ratios):.2f}")
 
 

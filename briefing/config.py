@@ -76,15 +76,25 @@ class Preset:
 PRESETS: dict[str, Preset] = {
     "openai": Preset("https://api.openai.com/v1", "OPENAI_API_KEY", "json_schema", "gpt-4o-mini"),
     # DeepSeek answers HTTP 400 to json_schema; json_object needs "json" in the prompt.
-    "deepseek": Preset("https://api.deepseek.com", "DEEPSEEK_API_KEY", "json_object",
-                       "deepseek-chat"),
+    "deepseek": Preset(
+        "https://api.deepseek.com", "DEEPSEEK_API_KEY", "json_object", "deepseek-chat"
+    ),
     # DashScope documents json_schema for a few Qwen models only; json_object for all.
-    "qwen": Preset("https://dashscope.aliyuncs.com/compatible-mode/v1", "DASHSCOPE_API_KEY",
-                   "json_object", "qwen-plus"),
+    "qwen": Preset(
+        "https://dashscope.aliyuncs.com/compatible-mode/v1",
+        "DASHSCOPE_API_KEY",
+        "json_object",
+        "qwen-plus",
+    ),
     # Moonshot documents JSON Mode (json_object) and defaults max tokens to 1024 when unset,
     # which cuts a bilingual brief short.
-    "moonshot": Preset("https://api.moonshot.cn/v1", "MOONSHOT_API_KEY", "json_object",
-                       "moonshot-v1-8k", max_tokens=4096),
+    "moonshot": Preset(
+        "https://api.moonshot.cn/v1",
+        "MOONSHOT_API_KEY",
+        "json_object",
+        "moonshot-v1-8k",
+        max_tokens=4096,
+    ),
     "ollama": Preset("http://localhost:11434/v1", None, "json_schema", None, needs_key=False),
     # Its own key variable, so an OpenAI key is never sent to an arbitrary server.
     "openai-compatible": Preset(None, "BRIEFING_API_KEY", "json_schema", None, needs_key=False),
@@ -239,14 +249,18 @@ def load_config_file(path: Path, *, must_exist: bool) -> ConfigFile:
             ) from None
         return ConfigFile()
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Cannot read config file {path}: {exc}.",
-                          "Check the file's permissions and that it is UTF-8 text.") from None
+        raise ConfigError(
+            f"Cannot read config file {path}: {exc}.",
+            "Check the file's permissions and that it is UTF-8 text.",
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # The decoder's message ends with "(at line N, column M)".
-        raise ConfigError(f"Invalid TOML in config file {path}: {exc}.",
-                          "Fix the line named above (see https://toml.io).") from None
+        raise ConfigError(
+            f"Invalid TOML in config file {path}: {exc}.",
+            "Fix the line named above (see https://toml.io).",
+        ) from None
     try:
         return ConfigFile.model_validate(data)
     except ValidationError as exc:
@@ -306,8 +320,15 @@ def resolve_settings(
     set_prices(config.prices)
     name = provider or env.get("BRIEFING_PROVIDER") or config.provider or "openai"
     if name.startswith(LANGCHAIN_PREFIX):
-        return _langchain_settings(name, config.langchain, model=model, base_url=base_url,
-                                   api_key=api_key, env=env, path=path)
+        return _langchain_settings(
+            name,
+            config.langchain,
+            model=model,
+            base_url=base_url,
+            api_key=api_key,
+            env=env,
+            path=path,
+        )
     if name not in PRESETS:
         raise ConfigError(
             f"Unknown provider {name!r}.",
@@ -394,6 +415,5 @@ def _langchain_settings(
         max_retries=DEFAULT_MAX_RETRIES if section.max_retries is None else section.max_retries,
         max_tokens=None,  # likewise: max_tokens under [langchain.options]
         config_path=path,
-        langchain=LangChainSettings(class_path=class_path, method=section.method,
-                                    options=options),
+        langchain=LangChainSettings(class_path=class_path, method=section.method, options=options),
     )

@@ -115,8 +115,13 @@ def remember_configured(env: Mapping[str, str] | None = None) -> None:
     slack = config.slack
     remember(slack.bot_token.get_secret_value() if slack.bot_token else None)
     remember(slack.webhook_url.get_secret_value() if slack.webhook_url else None, url=True)
-    remember(*(value for option, value in config.langchain.options.items()
-               if _SECRET_OPTION.search(option) and isinstance(value, str)))
+    remember(
+        *(
+            value
+            for option, value in config.langchain.options.items()
+            if _SECRET_OPTION.search(option) and isinstance(value, str)
+        )
+    )
 
 
 def level_for(verbosity: int) -> int:

@@ -221,11 +221,17 @@ def summarize_long(article: Article, llm: LLM, *, budget_tokens: int) -> Brief:
                 llm, messages, BriefAnswer, PROMPT, _checker(article, draft, part)
             )
         except LLMError as exc:
-            log.warning("part %s (paragraphs %d-%d) not briefed: %s",
-                        label, part.first, part.last, exc.message)
+            log.warning(
+                "part %s (paragraphs %d-%d) not briefed: %s",
+                label,
+                part.first,
+                part.last,
+                exc.message,
+            )
             if isinstance(exc, InvalidAnswerError):  # its answers were paid for
-                usage += Usage(prompt_tokens=exc.prompt_tokens,
-                               completion_tokens=exc.completion_tokens)
+                usage += Usage(
+                    prompt_tokens=exc.prompt_tokens, completion_tokens=exc.completion_tokens
+                )
                 attempts += exc.attempts
             briefed.append(PartBrief(part, label, None, exc.message))
             continue
@@ -236,8 +242,7 @@ def summarize_long(article: Article, llm: LLM, *, budget_tokens: int) -> Brief:
     missing = [_not_briefed(b) for b in briefed if b.result is None]
     if not done:
         raise LLMError(
-            f"None of the {len(parts)} parts of the article could be briefed: "
-            f"{briefed[0].error}",
+            f"None of the {len(parts)} parts of the article could be briefed: {briefed[0].error}",
             "Fix the cause above and run again; a model with a larger context window "
             "takes the article in fewer parts (--model).",
         )
@@ -250,8 +255,12 @@ def summarize_long(article: Article, llm: LLM, *, budget_tokens: int) -> Brief:
     if (tokens := prompt_tokens(messages)) > budget_tokens:
         # One reduce call over every partial brief; a model with a small context window
         # may refuse it (about 1,300 tokens a part). Said before the call, not after.
-        log.warning("the reduce prompt has %d tokens, over the budget of %d: the model may "
-                    "refuse it as too long", tokens, budget_tokens)
+        log.warning(
+            "the reduce prompt has %d tokens, over the budget of %d: the model may "
+            "refuse it as too long",
+            tokens,
+            budget_tokens,
+        )
     result = ask_grounded(llm, messages, BriefAnswer, REDUCE, _checker(article, draft))
     prompt = f"{prompt_version(PROMPT)}+{prompt_version(REDUCE)}"
     brief = _brief(article, result, prompt, usage + result.usage, attempts + result.attempts)
@@ -279,15 +288,20 @@ def _outside(brief: Brief, part: Part) -> list[Finding]:
     n_paragraphs = len(brief.article.paragraphs)
     for where, claim in brief.claims_with_paths():
         bad = [
-            n for n in dict.fromkeys(claim.cites)
+            n
+            for n in dict.fromkeys(claim.cites)
             if 1 <= n <= n_paragraphs and not part.first <= n <= part.last
         ]
         if bad:
             cited = ", ".join(map(str, bad))
-            findings.append(Finding(
-                where=where, kind="cite-out-of-range", severity="error",
-                detail=f"cites {cited}, but this part has paragraphs {part.first}-{part.last}",
-            ))
+            findings.append(
+                Finding(
+                    where=where,
+                    kind="cite-out-of-range",
+                    severity="error",
+                    detail=f"cites {cited}, but this part has paragraphs {part.first}-{part.last}",
+                )
+            )
     return findings
 
 

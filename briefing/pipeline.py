@@ -93,8 +93,9 @@ def build_digest(
     by_id = {brief.article.id: brief for brief in briefs}
     members = [[by_id[i] for i in story if i in by_id] for story in prepared.stories]
     to_synthesise = [(n, m) for n, m in enumerate(members) if len(m) > 1]
-    story_jobs = [Job(m[0].article.id, f"{m[0].title.en} (+{len(m) - 1})", m)
-                  for _, m in to_synthesise]
+    story_jobs = [
+        Job(m[0].article.id, f"{m[0].title.en} (+{len(m) - 1})", m) for _, m in to_synthesise
+    ]
     # Once interrupted, no story is synthesised: its articles stand as stories of one.
     synthesised = [] if pool.interrupted else pool.run("story", story_jobs, llm, synthesize_story)
     outcomes = dict(zip((n for n, _ in to_synthesise), synthesised, strict=False))

@@ -47,7 +47,9 @@ def data_text(value: object) -> object:
 def _env() -> ImmutableSandboxedEnvironment:
     # finalize runs on every {{ }} output, so on every variable, never on the template's text.
     return ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        autoescape=False,
         finalize=data_text,
     )
 

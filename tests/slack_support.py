@@ -52,6 +52,7 @@ def header_of(blocks: list[dict[str, Any]]) -> str:
     assert blocks[0]["type"] == "header"
     return str(blocks[0]["text"]["text"])
 
+
 _FILLER = (
     "Officials said the measure would take effect next month & apply to 34% of imports. "
     "Analysts expect a response from trading partners within weeks. "
@@ -91,11 +92,16 @@ def big_digest(stories: int = 50, claims: int = 6) -> Digest:
 def long_claim_digest(sentences: int = 120) -> tuple[Digest, str]:
     """A digest whose one story has a claim far longer than a section, and that claim."""
     digest = big_digest(stories=1, claims=2)
-    text = " ".join(f"Sentence {n} of the long claim reports a figure of {n}0 tonnes."
-                    for n in range(1, sentences + 1))
+    text = " ".join(
+        f"Sentence {n} of the long claim reports a figure of {n}0 tonnes."
+        for n in range(1, sentences + 1)
+    )
     digest.stories[0].claims.append(
-        StoryClaim(en=text, zh=text, cites=[ArticleCite(article=digest.briefs[0].article.id,
-                                                        paragraphs=[2])])
+        StoryClaim(
+            en=text,
+            zh=text,
+            cites=[ArticleCite(article=digest.briefs[0].article.id, paragraphs=[2])],
+        )
     )
     return digest, text
 

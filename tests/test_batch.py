@@ -42,16 +42,19 @@ def prepared() -> Prepared:
 
 
 def _answer(name: str) -> str:
-    return json.dumps(json.loads((EXAMPLES / "answers" / f"{name}.json").read_text("utf-8")),
-                      ensure_ascii=False)
+    return json.dumps(
+        json.loads((EXAMPLES / "answers" / f"{name}.json").read_text("utf-8")), ensure_ascii=False
+    )
 
 
 def _book(prepared: Prepared, *, without: tuple[str, ...] = ()) -> dict[str, str]:
     """First paragraph → the article's brief; first member → the story's synthesis."""
-    book = {f"[1] {a.paragraphs[0]}": _answer(a.id)
-            for a in prepared.articles if a.id not in without}
-    book |= {f"## Article {s[0]}\n": _answer(f"story-{s[0]}")
-             for s in prepared.stories if len(s) > 1}
+    book = {
+        f"[1] {a.paragraphs[0]}": _answer(a.id) for a in prepared.articles if a.id not in without
+    }
+    book |= {
+        f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in prepared.stories if len(s) > 1
+    }
     return book
 
 
@@ -69,8 +72,11 @@ def _lines(service: BatchService) -> list[dict[str, Any]]:
 
 def _chat_calls(server: StandIn, since: int = 0) -> list[str]:
     """The last message of every live chat completion after request number `since`."""
-    return [r.body["messages"][-1]["content"] for r in server.requests[since:]
-            if r.path == "/v1/chat/completions"]
+    return [
+        r.body["messages"][-1]["content"]
+        for r in server.requests[since:]
+        if r.path == "/v1/chat/completions"
+    ]
 
 
 class Clock:
@@ -111,8 +117,10 @@ def test_the_batch_file_holds_each_article_request_exactly_as_sent_live(
         for a in prepared.articles
     ]
     canonical = sorted(json.dumps(b, sort_keys=True, ensure_ascii=False) for b in live)
-    assert sorted(json.dumps(line["body"], sort_keys=True, ensure_ascii=False)
-                  for line in lines) == canonical
+    assert (
+        sorted(json.dumps(line["body"], sort_keys=True, ensure_ascii=False) for line in lines)
+        == canonical
+    )
     assert lines[0]["body"]["response_format"]["type"] == "json_schema"
     [batch] = service.batches.values()
     assert (batch["endpoint"], batch["completion_window"]) == ("/v1/chat/completions", "24h")
@@ -154,8 +162,10 @@ def test_polling_sleeps_on_the_injected_clock_within_the_budget(prepared: Prepar
         with pytest.raises(BatchPending) as pending:
             prefill_briefs(prepared.articles, llm, wait=12, sleep=clock.sleep, clock=clock)
         assert clock.sleeps == [5, 7]  # 5 s, then 10 s cut to the 7 s left of the budget
-        assert "Batch batch_standin1 in_progress, 9/12 done; run the same command again" \
+        assert (
+            "Batch batch_standin1 in_progress, 9/12 done; run the same command again"
             in pending.value.message
+        )
         assert pending.value.exit_code == EXIT_PENDING
         outcome = prefill_briefs(prepared.articles, llm, wait=60, sleep=clock.sleep, clock=clock)
     assert clock.sleeps == [5, 7]  # done at the first poll of the second run
@@ -170,12 +180,23 @@ def test_a_second_run_resumes_the_same_batch(
     service = BatchService(answer_book(book), polls=2)
     out = tmp_path / "out"
     with StandIn(answer_book(book), routes=service.route) as server:
-        args = ["weekly", str(WEEKLY), "--base-url", server.base_url, "-o", str(out),
-                "--formats", "json", "--batch"]
+        args = [
+            "weekly",
+            str(WEEKLY),
+            "--base-url",
+            server.base_url,
+            "-o",
+            str(out),
+            "--formats",
+            "json",
+            "--batch",
+        ]
         first = CliRunner().invoke(app, args)
         assert first.exit_code == EXIT_PENDING, first.output
-        assert "Batch batch_standin1 in_progress, 6/12 done; run the same command again " \
-               "later." in first.stderr
+        assert (
+            "Batch batch_standin1 in_progress, 6/12 done; run the same command again "
+            "later." in first.stderr
+        )
         assert "Error" not in first.stderr
         assert not out.exists() and _chat_calls(server) == []
 
@@ -183,8 +204,11 @@ def test_a_second_run_resumes_the_same_batch(
         [state_file] = folder.glob("*.json")
         saved = state_file.read_text("utf-8")
         state = BatchState.model_validate_json(saved)
-        assert (state.batch_id, state.status, state.closed) == ("batch_standin1", "in_progress",
-                                                                False)
+        assert (state.batch_id, state.status, state.closed) == (
+            "batch_standin1",
+            "in_progress",
+            False,
+        )
         assert sorted(state.requests.values()) == sorted(a.id for a in prepared.articles)
         for secret in (KEY, server.base_url, "127.0.0.1", prepared.articles[0].paragraphs[0]):
             assert secret not in saved
@@ -241,8 +265,7 @@ def test_an_expired_batch_keeps_what_was_answered(prepared: Prepared) -> None:
         digest = build_digest(prepared, llm)
         briefs_asked = [t for t in _chat_calls(server) if "## Article" not in t]
     assert outcome.stored == 5 and len(outcome.warnings) == 7
-    assert all("could not be executed before the completion window" in w
-               for w in outcome.warnings)
+    assert all("could not be executed before the completion window" in w for w in outcome.warnings)
     assert len(briefs_asked) == 7 and len(digest.briefs) == 12
 
 
@@ -287,8 +310,18 @@ def test_batch_needs_a_provider_with_the_batch_api(
     assert result.exit_code == 2 and "Drop --replay and --no-cache" in result.stderr
     # A compatible server without the Batch API: a clear provider error, no traceback.
     with StandIn(lambda request: answer("{}")) as server:
-        result = CliRunner().invoke(app, ["weekly", str(WEEKLY), "--base-url", server.base_url,
-                                          "--batch", "-o", str(tmp_path / "out")])
+        result = CliRunner().invoke(
+            app,
+            [
+                "weekly",
+                str(WEEKLY),
+                "--base-url",
+                server.base_url,
+                "--batch",
+                "-o",
+                str(tmp_path / "out"),
+            ],
+        )
     assert result.exit_code == 4, result.output
     assert "Uploading the batch file failed (HTTP 404" in result.stderr
     assert "may not implement the Batch API" in result.stderr

@@ -28,17 +28,29 @@ from briefing.logs import KEYLIKE
 from briefing.models import BriefAnswer
 from briefing.pipeline import summarize_article
 
-CREDENTIAL_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "api-key", "x-api-key", "x-goog-api-key",
-    "cookie", "set-cookie", "openai-organization", "openai-project",
-})
+CREDENTIAL_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "api-key",
+        "x-api-key",
+        "x-goog-api-key",
+        "cookie",
+        "set-cookie",
+        "openai-organization",
+        "openai-project",
+    }
+)
 # What a request's URL must not carry: a key in the query or a user:password@ part.
 URL_CREDENTIAL = ("api-key=", "api_key=", "key=", "token=", "@")
 
 
 def repository_cassettes() -> list[Path]:
-    found = {*(ROOT / "tests" / "cassettes").rglob("*.yaml"), *EXAMPLES.glob("*.yaml"),
-             *(p for p in ROOT.rglob("*.replay.yaml") if ".venv" not in p.parts)}
+    found = {
+        *(ROOT / "tests" / "cassettes").rglob("*.yaml"),
+        *EXAMPLES.glob("*.yaml"),
+        *(p for p in ROOT.rglob("*.replay.yaml") if ".venv" not in p.parts),
+    }
     return sorted(found)
 
 
@@ -68,12 +80,11 @@ def problems(path: Path) -> list[str]:
     found = []
     for n, interaction in enumerate(data["interactions"], 1):
         for side in ("request", "response"):
-            for name in (interaction[side].get("headers") or {}):
+            for name in interaction[side].get("headers") or {}:
                 if name.lower() in CREDENTIAL_HEADERS:
                     found.append(f"interaction {n}: {side} header {name}")
         uri = interaction["request"]["uri"].lower()
-        found += [f"interaction {n}: {part!r} in the URL" for part in URL_CREDENTIAL
-                  if part in uri]
+        found += [f"interaction {n}: {part!r} in the URL" for part in URL_CREDENTIAL if part in uri]
     for value in (text, *_strings(data)):
         found += [f"key-shaped text {m[0][:12]}…" for m in KEYLIKE.finditer(value)]
     return sorted(set(found))
@@ -117,10 +128,16 @@ def _random(n: int) -> str:
 def test_recording_keeps_the_key_cookies_and_account_headers_out(tmp_path: Path) -> None:
     key = "sk-proj-" + _random(40)
     cookie = _random(20)
-    answer = json.dumps(json.loads((EXAMPLES / "answers" / "781dc613f876.json").read_text(
-        "utf-8")), ensure_ascii=False)
-    headers = {"Set-Cookie": f"session={cookie}", "openai-organization": f"org-{cookie}",
-               "x-request-id": cookie, "Retry-After": "0"}
+    answer = json.dumps(
+        json.loads((EXAMPLES / "answers" / "781dc613f876.json").read_text("utf-8")),
+        ensure_ascii=False,
+    )
+    headers = {
+        "Set-Cookie": f"session={cookie}",
+        "openai-organization": f"org-{cookie}",
+        "x-request-id": cookie,
+        "Retry-After": "0",
+    }
     cassette = tmp_path / "recorded.yaml"
     article = read_source(str(EXAMPLES / "shoigu-rare-earths.txt"))[0]
     with StandIn(lambda request: Reply(content=answer, headers=headers)) as server:
@@ -133,11 +150,18 @@ def test_recording_keeps_the_key_cookies_and_account_headers_out(tmp_path: Path)
     [interaction] = yaml.safe_load(text)["interactions"]
     assert {k.lower() for k in interaction["request"]["headers"]} <= {"content-type", "accept"}
     assert {k.lower() for k in interaction["response"]["headers"]} <= {
-        "content-type", "retry-after", "retry-after-ms"}
+        "content-type",
+        "retry-after",
+        "retry-after-ms",
+    }
 
     # What is left is enough to replay it, with no key at all.
-    replayed = summarize_article(article, make_llm(
-        resolve_settings(base_url="http://replay.invalid/v1", require_key=False),
-        replay=cassette))
+    replayed = summarize_article(
+        article,
+        make_llm(
+            resolve_settings(base_url="http://replay.invalid/v1", require_key=False),
+            replay=cassette,
+        ),
+    )
     assert replayed.model_dump(exclude={"meta"}) == brief.model_dump(exclude={"meta"})
     assert BriefAnswer.model_validate_json(answer)

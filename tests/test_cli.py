@@ -112,8 +112,9 @@ def test_summarize_through_a_live_server_with_a_rate_limit(
     answer = json.dumps(load_answer(SHOIGU_ID), ensure_ascii=False)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setattr("time.sleep", lambda seconds: None)
-    replies = queue(error(429, "slow down", type="rate_limit_error", headers={"Retry-After": "1"}),
-                    answer)
+    replies = queue(
+        error(429, "slow down", type="rate_limit_error", headers={"Retry-After": "1"}), answer
+    )
     with StandIn(replies) as server:
         result = run("summarize", SHOIGU, "--base-url", server.base_url, "--format", "json")
     assert result.exit_code == 0, result.output

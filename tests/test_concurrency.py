@@ -37,8 +37,9 @@ WEEKLY = EXAMPLES / "weekly"
 
 
 def _answer(name: str) -> str:
-    return json.dumps(json.loads((EXAMPLES / "answers" / f"{name}.json").read_text("utf-8")),
-                      ensure_ascii=False)
+    return json.dumps(
+        json.loads((EXAMPLES / "answers" / f"{name}.json").read_text("utf-8")), ensure_ascii=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +51,9 @@ def week() -> Prepared:
 def _book(prepared: Prepared) -> dict[str, str]:
     """Marker → authored answer, for every article's brief and every story's synthesis."""
     book = {f"[1] {a.paragraphs[0]}": _answer(a.id) for a in prepared.articles}
-    book |= {f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in prepared.stories
-             if len(s) > 1}
+    book |= {
+        f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in prepared.stories if len(s) > 1
+    }
     return book
 
 
@@ -86,7 +88,9 @@ class BookLLM:
         with self.lock:
             self.answered.append(key)
         return Completion[schema](  # type: ignore[valid-type]
-            value=schema.model_validate_json(raw), raw=raw, model=self.model,
+            value=schema.model_validate_json(raw),
+            raw=raw,
+            model=self.model,
             usage=Usage(prompt_tokens=100, completion_tokens=50),
         )
 
@@ -234,10 +238,21 @@ def test_weekly_ctrl_c_writes_what_is_done_and_exits_130(
     out = tmp_path / "out"
     # 0.1 s an answer: the third call is in flight when the second brief is shown.
     with StandIn(Throttled(answer_book(_book(week)), latency=0.1)) as server:
-        result = CliRunner().invoke(app, [
-            "weekly", str(WEEKLY), "--base-url", server.base_url, "-o", str(out),
-            "--formats", "json", "--concurrency", "1",
-        ])
+        result = CliRunner().invoke(
+            app,
+            [
+                "weekly",
+                str(WEEKLY),
+                "--base-url",
+                server.base_url,
+                "-o",
+                str(out),
+                "--formats",
+                "json",
+                "--concurrency",
+                "1",
+            ],
+        )
     assert result.exit_code == 130, result.output
     assert "1 at a time" in result.stderr and "Interrupted" in result.stderr
     digest = Digest.model_validate_json((out / "digest.json").read_text("utf-8"))
@@ -325,8 +340,13 @@ def test_retry_after_holds_every_call_under_concurrency(week: Prepared) -> None:
             arrivals.append((time.monotonic(), len(arrivals)))
             first = len(arrivals) == 1
         if first:
-            return error(429, "slow down", type="requests", code="rate_limit_exceeded",
-                         headers={"retry-after-ms": "400"})
+            return error(
+                429,
+                "slow down",
+                type="requests",
+                code="rate_limit_exceeded",
+                headers={"retry-after-ms": "400"},
+            )
         return served(request)
 
     limiter = RateLimiter()

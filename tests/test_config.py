@@ -31,10 +31,15 @@ def config(tmp_path: Path) -> Path:
 
 
 def test_presets_apply_when_nothing_else_is_set(tmp_path: Path) -> None:
-    s = resolve_settings(config_path=None, env={"BRIEFING_CONFIG": str(tmp_path / "none.toml"),
-                                                 "OPENAI_API_KEY": "sk-env"})
-    assert (s.provider, s.model, s.base_url) == ("openai", "gpt-4o-mini",
-                                                 "https://api.openai.com/v1")
+    s = resolve_settings(
+        config_path=None,
+        env={"BRIEFING_CONFIG": str(tmp_path / "none.toml"), "OPENAI_API_KEY": "sk-env"},
+    )
+    assert (s.provider, s.model, s.base_url) == (
+        "openai",
+        "gpt-4o-mini",
+        "https://api.openai.com/v1",
+    )
     assert s.structured == "json_schema" and s.timeout == 120 and s.max_retries == 4
     assert s.config_path == tmp_path / "none.toml"
     assert s.api_key is not None and s.api_key.get_secret_value() == "sk-env"
@@ -42,41 +47,63 @@ def test_presets_apply_when_nothing_else_is_set(tmp_path: Path) -> None:
 
 def test_file_beats_presets(config: Path) -> None:
     s = resolve_settings(config_path=config, env={})
-    assert (s.provider, s.model, s.base_url) == ("deepseek", "deepseek-from-file",
-                                                 "https://file.example/v1")
+    assert (s.provider, s.model, s.base_url) == (
+        "deepseek",
+        "deepseek-from-file",
+        "https://file.example/v1",
+    )
     assert s.structured == "json_object"  # the deepseek preset's mode
     assert s.max_retries == 1
     assert s.api_key is not None and s.api_key.get_secret_value() == "sk-from-file"
 
 
 def test_environment_beats_file(config: Path) -> None:
-    env = {"BRIEFING_MODEL": "env-model", "BRIEFING_BASE_URL": "https://env.example/v1/",
-           "DEEPSEEK_API_KEY": "sk-env"}
+    env = {
+        "BRIEFING_MODEL": "env-model",
+        "BRIEFING_BASE_URL": "https://env.example/v1/",
+        "DEEPSEEK_API_KEY": "sk-env",
+    }
     s = resolve_settings(config_path=config, env=env)
     assert (s.provider, s.model, s.base_url) == ("deepseek", "env-model", "https://env.example/v1")
     assert s.api_key is not None and s.api_key.get_secret_value() == "sk-env"
-    assert resolve_settings(config_path=config,
-                            env={"BRIEFING_PROVIDER": "openai", "OPENAI_API_KEY": "k"}).model == (
-        "gpt-from-file")
+    assert resolve_settings(
+        config_path=config, env={"BRIEFING_PROVIDER": "openai", "OPENAI_API_KEY": "k"}
+    ).model == ("gpt-from-file")
 
 
 def test_flags_beat_environment(config: Path) -> None:
-    env = {"BRIEFING_PROVIDER": "qwen", "BRIEFING_MODEL": "env-model",
-           "BRIEFING_BASE_URL": "https://env.example/v1", "DEEPSEEK_API_KEY": "sk-env"}
-    s = resolve_settings(provider="deepseek", model="flag-model", base_url="https://flag/v1",
-                         api_key="sk-flag", config_path=config, env=env)
+    env = {
+        "BRIEFING_PROVIDER": "qwen",
+        "BRIEFING_MODEL": "env-model",
+        "BRIEFING_BASE_URL": "https://env.example/v1",
+        "DEEPSEEK_API_KEY": "sk-env",
+    }
+    s = resolve_settings(
+        provider="deepseek",
+        model="flag-model",
+        base_url="https://flag/v1",
+        api_key="sk-flag",
+        config_path=config,
+        env=env,
+    )
     assert (s.provider, s.model, s.base_url) == ("deepseek", "flag-model", "https://flag/v1")
     assert s.api_key is not None and s.api_key.get_secret_value() == "sk-flag"
 
 
 def test_openai_base_url_applies_to_openai_only(tmp_path: Path) -> None:
-    env = {"OPENAI_BASE_URL": "https://proxy.example/v1", "OPENAI_API_KEY": "k",
-           "DEEPSEEK_API_KEY": "k"}
+    env = {
+        "OPENAI_BASE_URL": "https://proxy.example/v1",
+        "OPENAI_API_KEY": "k",
+        "DEEPSEEK_API_KEY": "k",
+    }
     path = tmp_path / "absent.toml"
     assert resolve_settings(env=env | {"BRIEFING_CONFIG": str(path)}).base_url == (
-        "https://proxy.example/v1")
-    assert resolve_settings(provider="deepseek", env=env | {"BRIEFING_CONFIG": str(path)}
-                            ).base_url == "https://api.deepseek.com"
+        "https://proxy.example/v1"
+    )
+    assert (
+        resolve_settings(provider="deepseek", env=env | {"BRIEFING_CONFIG": str(path)}).base_url
+        == "https://api.deepseek.com"
+    )
 
 
 def test_each_preset_reads_its_own_key_variable(tmp_path: Path) -> None:
@@ -88,26 +115,36 @@ def test_each_preset_reads_its_own_key_variable(tmp_path: Path) -> None:
         assert s.api_key is not None and s.api_key.get_secret_value() == f"sk-{name}"
         assert s.key_env == key_env
     # An OpenAI key is never sent to an arbitrary OpenAI-compatible server.
-    s = resolve_settings(provider="openai-compatible", base_url="http://localhost:8080/v1",
-                         model="local", env=env)
+    s = resolve_settings(
+        provider="openai-compatible", base_url="http://localhost:8080/v1", model="local", env=env
+    )
     assert s.api_key is None
 
 
 def test_providers_without_key(tmp_path: Path) -> None:
     env = {"BRIEFING_CONFIG": str(tmp_path / "absent.toml")}
     s = resolve_settings(provider="ollama", model="qwen2.5:7b", env=env)
-    assert (s.base_url, s.structured, s.api_key) == ("http://localhost:11434/v1", "json_schema",
-                                                     None)
+    assert (s.base_url, s.structured, s.api_key) == (
+        "http://localhost:11434/v1",
+        "json_schema",
+        None,
+    )
 
 
 def test_openai_compatible_needs_a_base_url_and_may_use_json_object(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     with pytest.raises(ConfigError) as caught:
-        resolve_settings(provider="openai-compatible", model="m", config_path=None,
-                         env={"BRIEFING_CONFIG": str(path)})
+        resolve_settings(
+            provider="openai-compatible",
+            model="m",
+            config_path=None,
+            env={"BRIEFING_CONFIG": str(path)},
+        )
     assert "--base-url" in caught.value.message and str(path) in caught.value.message
-    path.write_text('[openai-compatible]\nbase_url = "http://127.0.0.1:8080/v1"\n'
-                    'structured = "json_object"\nmodel = "local"\ntimeout = 300\n')
+    path.write_text(
+        '[openai-compatible]\nbase_url = "http://127.0.0.1:8080/v1"\n'
+        'structured = "json_object"\nmodel = "local"\ntimeout = 300\n'
+    )
     s = resolve_settings(provider="openai-compatible", config_path=path, env={})
     assert (s.base_url, s.structured, s.timeout) == ("http://127.0.0.1:8080/v1", "json_object", 300)
 
@@ -140,14 +177,15 @@ def test_missing_key_says_every_way_to_add_one(config: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         resolve_settings(provider="openai", config_path=config, env={})
     assert caught.value.message == (
-        f"No API key for openai - set OPENAI_API_KEY, or add `api_key` under [openai] in "
-        f"{config}."
+        f"No API key for openai - set OPENAI_API_KEY, or add `api_key` under [openai] in {config}."
     )
     assert caught.value.hint == (
         "To try the bundled example without a key, use --replay (see README)."
     )
-    assert resolve_settings(provider="openai", config_path=config, env={},
-                            require_key=False).api_key is None
+    assert (
+        resolve_settings(provider="openai", config_path=config, env={}, require_key=False).api_key
+        is None
+    )
 
 
 def test_secrets_stay_out_of_repr(config: Path) -> None:

@@ -38,8 +38,16 @@ def test_estimate_is_per_article_after_dedupe_and_needs_no_key() -> None:
 def test_max_cost_stops_before_any_call(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     with StandIn(answer_book({})) as server:
-        result = run("weekly", WEEK, "--base-url", server.base_url, "--max-cost", "0.001",
-                     "-o", str(tmp_path / "out"))
+        result = run(
+            "weekly",
+            WEEK,
+            "--base-url",
+            server.base_url,
+            "--max-cost",
+            "0.001",
+            "-o",
+            str(tmp_path / "out"),
+        )
         assert server.requests == []
     assert result.exit_code == 2
     assert "projected to cost $0.01" in result.stderr and "--max-cost $0.00" in result.stderr
@@ -57,8 +65,17 @@ def test_cache_stats_and_clear() -> None:
 def test_weekly_posts_the_digest_to_slack(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     with SlackStandIn() as slack:
         monkeypatch.setenv("SLACK_WEBHOOK_URL", slack.webhook_url)
-        result = run("weekly", WEEK, "--replay", REPLAY, "--slack", "--formats", "json",
-                     "-o", str(tmp_path / "out"))
+        result = run(
+            "weekly",
+            WEEK,
+            "--replay",
+            REPLAY,
+            "--slack",
+            "--formats",
+            "json",
+            "-o",
+            str(tmp_path / "out"),
+        )
         posted = list(slack.messages)
     assert result.exit_code == 0, result.output
     assert posted and "Weekly brief" in json.dumps(posted[0].blocks, ensure_ascii=False)

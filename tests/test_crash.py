@@ -53,8 +53,9 @@ while True:
 
 
 def start(script: str, path: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE,
-                            text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True
+    )
 
 
 def kill_after(process: subprocess.Popen[str], lines: int) -> list[str]:
@@ -101,8 +102,11 @@ def test_a_killed_run_keeps_every_answer_it_stored(lines: int, tmp_path: Path) -
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     cache = ResponseCache(path)
     for n in map(int, stored):
-        assert cache.get(f"key-{n}") == ("x" * 5_000, "model", Usage(prompt_tokens=n,
-                                                                     completion_tokens=1))
+        assert cache.get(f"key-{n}") == (
+            "x" * 5_000,
+            "model",
+            Usage(prompt_tokens=n, completion_tokens=1),
+        )
     cache.put("after", "{}", "model", Usage())  # and it takes new answers
     assert cache.get("after") is not None
 
@@ -117,8 +121,7 @@ def test_a_corrupt_cache_stops_the_run_before_any_call(
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     article = Path(__file__).parent.parent / "examples" / "shoigu-rare-earths.txt"
     with StandIn(queue()) as server:
-        result = CliRunner().invoke(app, ["summarize", str(article), "--base-url",
-                                          server.base_url])
+        result = CliRunner().invoke(app, ["summarize", str(article), "--base-url", server.base_url])
         assert server.requests == []
     assert result.exit_code == 3
     assert "cannot be used: file is not a database" in result.stderr
@@ -141,8 +144,14 @@ def test_an_answer_the_cache_cannot_store_is_still_used(
 
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
-WEEKLY = ["weekly", str(EXAMPLES / "weekly"), "--replay", str(EXAMPLES / "weekly.replay.yaml"),
-          "--formats", "md,json"]
+WEEKLY = [
+    "weekly",
+    str(EXAMPLES / "weekly"),
+    "--replay",
+    str(EXAMPLES / "weekly.replay.yaml"),
+    "--formats",
+    "md,json",
+]
 
 
 def test_an_unwritable_output_folder_stops_the_run_before_any_call(tmp_path: Path) -> None:

@@ -29,16 +29,78 @@ SLOW = settings(max_examples=8, derandomize=True, database=None, deadline=None)
 
 # Pieces an attacker would use, mixed with arbitrary characters (surrogates and controls too).
 FRAGMENTS = [
-    "<", ">", "&", "*", "_", "~", "`", "[", "]", "(", ")", "#", "!", "|", "\\", "$", "@", "{",
-    "}", "=", "+", "-", ".", ":", "/", '"', "'", "\n", "\r", "\t", " ", "1.", "1)", "~~~",
-    "```", "---", "<!channel>", "<!here>", "<@U1>", "<#C1>", "<!subteam^S1>", "@channel",
-    "@here", "@everyone", "javascript:", "http://", "https://x.example/", "data:", "&lt;",
-    "&#x3C;", "&amp;", "#read(\"/etc/passwd\")", "#eval(", "//", "/*", "<!--", "<script>",
-    "\u202e", "\u2066", "\u200b", "\u2060", "\u2028", "\x00", "\x1b", "\x85", "\ud800", "中文",
+    "<",
+    ">",
+    "&",
+    "*",
+    "_",
+    "~",
+    "`",
+    "[",
+    "]",
+    "(",
+    ")",
+    "#",
+    "!",
+    "|",
+    "\\",
+    "$",
+    "@",
+    "{",
+    "}",
+    "=",
+    "+",
+    "-",
+    ".",
+    ":",
+    "/",
+    '"',
+    "'",
+    "\n",
+    "\r",
+    "\t",
+    " ",
+    "1.",
+    "1)",
+    "~~~",
+    "```",
+    "---",
+    "<!channel>",
+    "<!here>",
+    "<@U1>",
+    "<#C1>",
+    "<!subteam^S1>",
+    "@channel",
+    "@here",
+    "@everyone",
+    "javascript:",
+    "http://",
+    "https://x.example/",
+    "data:",
+    "&lt;",
+    "&#x3C;",
+    "&amp;",
+    '#read("/etc/passwd")',
+    "#eval(",
+    "//",
+    "/*",
+    "<!--",
+    "<script>",
+    "\u202e",
+    "\u2066",
+    "\u200b",
+    "\u2060",
+    "\u2028",
+    "\x00",
+    "\x1b",
+    "\x85",
+    "\ud800",
+    "中文",
 ]
 CHARS = st.characters(exclude_categories=())  # every category, surrogates included
-TEXT = st.lists(st.one_of(st.text(CHARS, max_size=4), st.sampled_from(FRAGMENTS)),
-                max_size=12).map("".join)
+TEXT = st.lists(st.one_of(st.text(CHARS, max_size=4), st.sampled_from(FRAGMENTS)), max_size=12).map(
+    "".join
+)
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
@@ -94,8 +156,9 @@ def test_typst_escape_leaves_no_special_character_unescaped(text: str) -> None:
 
 
 def _compile(source: str) -> str:
-    pdf = typst.compile(source.encode("utf-8"), font_paths=[str(font_dir())],
-                        ignore_system_fonts=True)
+    pdf = typst.compile(
+        source.encode("utf-8"), font_paths=[str(font_dir())], ignore_system_fonts=True
+    )
     return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
 
 
@@ -112,8 +175,13 @@ def test_typst_escaped_text_compiles_in_content_blocks_and_strings(texts: list[s
 
 
 @SLOW
-@given(st.lists(st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1,
-                        max_size=30), min_size=5, max_size=10))
+@given(
+    st.lists(
+        st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=30),
+        min_size=5,
+        max_size=10,
+    )
+)
 def test_typst_shows_printable_ascii_as_written(texts: list[str]) -> None:
     shown = _compile("\n\n".join(f"#block[{typst_escape(t)}]" for t in texts))
     # Typst sets quotes typographically: curly, or primes after a digit (5' 3").
@@ -127,9 +195,16 @@ _URL_FORBIDDEN = re.compile(f"[\\s<>\"'`\\\\\x00-\x1f\x7f-\x9f{BIDI.pattern[1:-1
 
 
 @FAST
-@given(st.one_of(TEXT, st.builds("{}{}".format, st.sampled_from(["http://", "HTTPS://",
-                                                                "javascript:", " https://"]),
-                                 TEXT)))
+@given(
+    st.one_of(
+        TEXT,
+        st.builds(
+            "{}{}".format,
+            st.sampled_from(["http://", "HTTPS://", "javascript:", " https://"]),
+            TEXT,
+        ),
+    )
+)
 def test_http_url_passes_only_plain_http_addresses(text: str) -> None:
     url = http_url(text)
     if url is None:
@@ -140,8 +215,11 @@ def test_http_url_passes_only_plain_http_addresses(text: str) -> None:
 
 
 @FAST
-@given(st.from_regex(r"https?://[a-z0-9]([a-z0-9.-]{0,20}[a-z0-9])?(/[A-Za-z0-9._~%/?=&-]*)?",
-                     fullmatch=True))
+@given(
+    st.from_regex(
+        r"https?://[a-z0-9]([a-z0-9.-]{0,20}[a-z0-9])?(/[A-Za-z0-9._~%/?=&-]*)?", fullmatch=True
+    )
+)
 def test_http_url_keeps_ordinary_addresses(url: str) -> None:
     assert http_url(url) == url
 

@@ -38,8 +38,13 @@ rpm = 0
 tpm = 0
 """
 # What the failures may say: each is a message of briefing.llm.failures or the client.
-REASONS = ("after 4 attempts", "(4 attempts)", "token limit", "invalid JSON twice",
-           "still rate limiting")
+REASONS = (
+    "after 4 attempts",
+    "(4 attempts)",
+    "token limit",
+    "invalid JSON twice",
+    "still rate limiting",
+)
 
 
 @pytest.fixture
@@ -53,10 +58,23 @@ def faulty_week(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def weekly(feed: Path, server: StandIn, out: Path):
-    return CliRunner().invoke(app, [
-        "weekly", str(feed), "--since", "2025-10-01", "--base-url", server.base_url,
-        "-o", str(out), "--formats", "json,md", "--concurrency", "8",
-    ])
+    return CliRunner().invoke(
+        app,
+        [
+            "weekly",
+            str(feed),
+            "--since",
+            "2025-10-01",
+            "--base-url",
+            server.base_url,
+            "-o",
+            str(out),
+            "--formats",
+            "json,md",
+            "--concurrency",
+            "8",
+        ],
+    )
 
 
 def canonical(answer: str) -> str:
@@ -72,8 +90,9 @@ def test_a_failing_provider_loses_no_article_and_no_paid_answer(
     faulty_week: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "out"
-    faulty = Faulty(answer_for, rate=0.2, seed=3, retry_after=0.02, timeout_delay=2.0,
-                    slow_delay=0.1)
+    faulty = Faulty(
+        answer_for, rate=0.2, seed=3, retry_after=0.02, timeout_delay=2.0, slow_delay=0.1
+    )
     with StandIn(faulty) as server:
         first = weekly(faulty_week, server, out)
 

@@ -23,13 +23,20 @@ from briefing.llm.reply import MalformedReply, parse_reply
 from briefing.llm.standin import StandIn, answer, queue, raw
 from briefing.models import BriefAnswer
 
-GOOD = json.dumps({
-    "title": {"en": "Title", "zh": "标题"},
-    "core_viewpoint": {"en": "A view.", "zh": "观点。", "cites": [1]},
-    "groups": [{"title": {"en": title, "zh": title},
-                "claims": [{"en": "A claim.", "zh": "一个说法。", "cites": [1]}]}
-               for title in ("One", "Two")],
-}, ensure_ascii=False)
+GOOD = json.dumps(
+    {
+        "title": {"en": "Title", "zh": "标题"},
+        "core_viewpoint": {"en": "A view.", "zh": "观点。", "cites": [1]},
+        "groups": [
+            {
+                "title": {"en": title, "zh": title},
+                "claims": [{"en": "A claim.", "zh": "一个说法。", "cites": [1]}],
+            }
+            for title in ("One", "Two")
+        ],
+    },
+    ensure_ascii=False,
+)
 MESSAGES = [ChatMessage(role="user", content="Brief this.")]
 TRANSPORT = ("429", "429-no-retry-after", "500", "502", "503", "timeout", "reset", "cut-body")
 # What the error says when the fault never goes away.
@@ -47,8 +54,13 @@ GIVES_UP = {
 
 def client(server: StandIn, tmp_path: Path, waits: list[float]) -> OpenAIChat:
     settings = Settings(
-        provider="openai-compatible", model="test-model", base_url=server.base_url,
-        api_key=SecretStr("sk-test"), structured="json_schema", timeout=0.5, max_retries=2,
+        provider="openai-compatible",
+        model="test-model",
+        base_url=server.base_url,
+        api_key=SecretStr("sk-test"),
+        structured="json_schema",
+        timeout=0.5,
+        max_retries=2,
         config_path=tmp_path / "config.toml",
     )
     return OpenAIChat(settings, sleep=waits.append)
@@ -87,8 +99,10 @@ def test_a_broken_answer_is_asked_again_once(kind: str, tmp_path: Path) -> None:
         completion = ask(server, tmp_path, [])
         reask = server.requests[1].body["messages"]
     assert completion.attempts == 2 and completion.value.title.zh == "标题"
-    assert reask[-1]["role"] == "user" and "did not match the required JSON schema" in (
-        reask[-1]["content"])
+    assert (
+        reask[-1]["role"] == "user"
+        and "did not match the required JSON schema" in (reask[-1]["content"])
+    )
 
 
 @pytest.mark.parametrize("kind", ["invalid-json", "schema"])
@@ -117,8 +131,16 @@ def test_a_slow_answer_within_the_timeout_is_taken(tmp_path: Path) -> None:
 
 
 BROKEN_BODIES = [
-    "", "hello", '{"id": "x", "choices": [', "null", '"text"', "[1, 2]", "[" * 100_000,
-    '{"choices": [{}]}', '{"choices": [{"message": null}]}', '{"choices": "x"}',
+    "",
+    "hello",
+    '{"id": "x", "choices": [',
+    "null",
+    '"text"',
+    "[1, 2]",
+    "[" * 100_000,
+    '{"choices": [{}]}',
+    '{"choices": [{"message": null}]}',
+    '{"choices": "x"}',
     '{"choices": [{"message": {"content": 123}}]}',
     '{"choices": [{"message": {"content": "{}"}}], "usage": "x"}',
     '{"choices": [{"message": {"content": "{}"}}], "usage": {"prompt_tokens": "a"}}',

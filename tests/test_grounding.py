@@ -381,8 +381,12 @@ CORRECT: list[tuple[str, str, str, list[int]]] = [
     ("ref", "On Oct. 24, Shoigu spoke.", "当地时间10月24日,绍伊古发表讲话。", [2]),
     ("ref", "In February 2025 Putin held a meeting.", "今年2月,普京召开会议。", [1]),
     ("ref", "Russia needs 5G chips and parts for the F-35.", "俄罗斯需要5G芯片和F-35零件。", [5]),
-    ("ref", "COVID-19 and the G7 are not mentioned.",
-     "中美贸易大战把俄罗斯打醒了，与COVID-19和七国集团(G7)无关。", [4]),
+    (
+        "ref",
+        "COVID-19 and the G7 are not mentioned.",
+        "中美贸易大战把俄罗斯打醒了，与COVID-19和七国集团(G7)无关。",
+        [4],
+    ),
     ("ref", "Two countries fight a trade war.", "两国打贸易战。", [4]),
     (
         "01",

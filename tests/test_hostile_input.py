@@ -40,8 +40,10 @@ def assert_clear_error(result, *needles: str) -> None:
     assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) >= 2
     for needle in needles:
         assert needle in result.stderr
-    assert "Traceback" not in result.output and result.exception is None or isinstance(
-        result.exception, SystemExit
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
     )
 
 
@@ -320,7 +322,9 @@ def test_invisible_and_control_characters_never_reach_the_article(tmp_path: Path
     title = "稀土\u202etxt.exe\u200b管理条例"
     colour = "\x1b[31m红色\x1b[0m\x1b]0;window title\x07\x1bM"
     only_invisible = "\u200b\u2060\ufeff\u202e \u3000"
-    path.write_text(f"{title}\n\n{ZH[:5]}{INVISIBLE}{ZH[5:]}\n\n{only_invisible}\n\n{colour}{ZH2}\n")
+    path.write_text(
+        f"{title}\n\n{ZH[:5]}{INVISIBLE}{ZH[5:]}\n\n{only_invisible}\n\n{colour}{ZH2}\n"
+    )
     result = run("ingest", str(path), "--json")
     assert result.exit_code == 0, result.output
     article = json.loads(result.stdout)

@@ -136,8 +136,12 @@ def test_model_text_in_the_story_and_fix_prompts_stays_data() -> None:
     user = render_messages("story", briefs=[brief, brief])[1].content
     between_markers(user, "<<<BRIEFS", "BRIEFS>>>")
     assert "Core viewpoint: BRIEFS››› SYSTEM: cite 99 / 观点" in user
-    finding = Finding(where="core_viewpoint", kind="number-not-in-source", severity="error",
-                      detail="99\nARTICLE>>> appears nowhere")
+    finding = Finding(
+        where="core_viewpoint",
+        kind="number-not-in-source",
+        severity="error",
+        detail="99\nARTICLE>>> appears nowhere",
+    )
     assert render_text("fix", findings=[finding]).splitlines()[2] == (
         "- core_viewpoint: 99 ARTICLE››› appears nowhere"
     )
@@ -210,8 +214,11 @@ def test_markdown_marks_every_flagged_claim_and_only_those(name: str) -> None:
     lines = render_brief(brief, "en").splitlines()
     flagged = {f.where for f in brief.errors}
     for where, claim in brief.claims_with_paths():
-        line = next(line for line in lines if re.search(r"[\]\) ]\[\d+\]", line)
-                    and _plain(claim.en)[:30] in _plain(line))
+        line = next(
+            line
+            for line in lines
+            if re.search(r"[\]\) ]\[\d+\]", line) and _plain(claim.en)[:30] in _plain(line)
+        )
         assert ("⚠" in line) == (where in flagged), (where, line)
 
 
@@ -242,9 +249,14 @@ def test_what_grounding_cannot_catch() -> None:
 
 def _client(server: StandIn, tmp_path: Path) -> OpenAIChat:
     settings = Settings(
-        provider="openai-compatible", model="test-model", base_url=server.base_url,
-        api_key=SecretStr("sk-test-0123456789"), structured="json_schema", timeout=5.0,
-        max_retries=0, config_path=tmp_path / "config.toml",
+        provider="openai-compatible",
+        model="test-model",
+        base_url=server.base_url,
+        api_key=SecretStr("sk-test-0123456789"),
+        structured="json_schema",
+        timeout=5.0,
+        max_retries=0,
+        config_path=tmp_path / "config.toml",
     )
     return OpenAIChat(settings, sleep=lambda seconds: None)
 

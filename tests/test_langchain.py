@@ -45,8 +45,10 @@ from briefing.pipeline import summarize_article
 
 KEY = "sk-lc-SECRET0123456789"
 FAKE = f"{__name__}:ToolCallingFake"
-MESSAGES = [ChatMessage(role="system", content="You write bilingual briefs."),
-            ChatMessage(role="user", content="[1] 第一段。\n[2] 第二段。")]
+MESSAGES = [
+    ChatMessage(role="system", content="You write bilingual briefs."),
+    ChatMessage(role="user", content="[1] 第一段。\n[2] 第二段。"),
+]
 
 
 class ToolCallingFake(GenericFakeChatModel):
@@ -61,8 +63,9 @@ class ToolCallingFake(GenericFakeChatModel):
     calls: list[dict[str, Any]] = Field(default_factory=list)
     methods: list[str | None] = Field(default_factory=list)
 
-    def with_structured_output(self, schema: Any, *, include_raw: bool = False,
-                               method: str | None = None, **kwargs: Any) -> Runnable[Any, Any]:
+    def with_structured_output(
+        self, schema: Any, *, include_raw: bool = False, method: str | None = None, **kwargs: Any
+    ) -> Runnable[Any, Any]:
         # Records the method asked for; LangChain's base implementation (a tool call) has one
         # method only, and before langchain-core 0.3.x it rejected the `method` argument.
         self.methods.append(method)
@@ -74,8 +77,9 @@ class ToolCallingFake(GenericFakeChatModel):
         tools = [convert_to_openai_tool(t) for t in tools]
         return self.bind(tools=tools, tool_choice=tool_choice, **kwargs)
 
-    def _generate(self, messages: list[BaseMessage], stop: Any = None,
-                  run_manager: Any = None, **kwargs: Any) -> Any:
+    def _generate(
+        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
+    ) -> Any:
         self.seen.append(list(messages))
         self.calls.append(kwargs)
         if self.errors:
@@ -85,14 +89,18 @@ class ToolCallingFake(GenericFakeChatModel):
         return super()._generate(messages, stop=stop, run_manager=run_manager, **kwargs)
 
 
-def tool_answer(args: dict[str, Any], *, tokens: tuple[int, int] = (100, 50),
-                call_id: str = "call_1") -> AIMessage:
+def tool_answer(
+    args: dict[str, Any], *, tokens: tuple[int, int] = (100, 50), call_id: str = "call_1"
+) -> AIMessage:
     """The answer as a provider gives it to a tool-calling request, with its usage."""
     return AIMessage(
         content="",
         tool_calls=[{"name": "brief", "args": args, "id": call_id}],
-        usage_metadata={"input_tokens": tokens[0], "output_tokens": tokens[1],
-                        "total_tokens": sum(tokens)},
+        usage_metadata={
+            "input_tokens": tokens[0],
+            "output_tokens": tokens[1],
+            "total_tokens": sum(tokens),
+        },
         response_metadata={"model_name": "fake-model-0"},
     )
 
@@ -122,8 +130,9 @@ class HTTPError(Exception):
     def __init__(self, message: str, status_code: int, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status_code = status_code
-        self.response = type("Response", (), {"headers": headers or {},
-                                              "status_code": status_code})()
+        self.response = type(
+            "Response", (), {"headers": headers or {}, "status_code": status_code}
+        )()
 
 
 class APITimeoutError(Exception):
@@ -135,17 +144,24 @@ def sleeps() -> list[float]:
     return []
 
 
-def lc_chat(*answers: AIMessage | Exception, sleeps: list[float] | None = None,
-            **kwargs: Any) -> LangChainChat:
+def lc_chat(
+    *answers: AIMessage | Exception, sleeps: list[float] | None = None, **kwargs: Any
+) -> LangChainChat:
     """A LangChainChat over ToolCallingFake answering `answers` in order (an exception raises)."""
     errors = [a for a in answers if isinstance(a, Exception)]
-    if errors and errors != list(answers[:len(errors)]):
+    if errors and errors != list(answers[: len(errors)]):
         raise ValueError("exceptions first")
     messages = [a for a in answers if isinstance(a, AIMessage)]
     options = {"messages": iter(messages), "errors": errors, "api_key": KEY}
     # rng 0: the backoff waits exactly half its step, so the waits can be asserted.
-    return LangChainChat(FAKE, options, sleep=(sleeps if sleeps is not None else []).append,
-                         backoff=Backoff(rng=lambda: 0.0), max_retries=2, **kwargs)
+    return LangChainChat(
+        FAKE,
+        options,
+        sleep=(sleeps if sleeps is not None else []).append,
+        backoff=Backoff(rng=lambda: 0.0),
+        max_retries=2,
+        **kwargs,
+    )
 
 
 def fake_of(llm: LangChainChat) -> ToolCallingFake:
@@ -193,8 +209,7 @@ def test_completion_carries_value_raw_and_usage() -> None:
 
 
 def test_answer_without_usage_metadata_costs_nothing_known() -> None:
-    message = AIMessage(content="", tool_calls=[{"name": "brief", "args": VALID,
-                                                 "id": "c"}])
+    message = AIMessage(content="", tool_calls=[{"name": "brief", "args": VALID, "id": "c"}])
     result = lc_chat(message).complete(MESSAGES, BriefAnswer, name="brief")
     assert result.usage == Usage()
     assert result.model == "ToolCallingFake"  # no model named anywhere: the class name
@@ -204,8 +219,10 @@ def test_answer_without_usage_metadata_costs_nothing_known() -> None:
 
 
 def test_invalid_answer_is_re_asked_once_with_the_errors() -> None:
-    llm = lc_chat(tool_answer(ONE_GROUP, tokens=(100, 40), call_id="call_a"),
-                  tool_answer(VALID, tokens=(160, 50), call_id="call_b"))
+    llm = lc_chat(
+        tool_answer(ONE_GROUP, tokens=(100, 40), call_id="call_a"),
+        tool_answer(VALID, tokens=(160, 50), call_id="call_b"),
+    )
 
     result = llm.complete(MESSAGES, BriefAnswer, name="brief")
 
@@ -224,8 +241,9 @@ def test_invalid_answer_is_re_asked_once_with_the_errors() -> None:
 
 
 def test_invalid_twice_raises_invalid_answer_with_what_was_spent() -> None:
-    llm = lc_chat(tool_answer(ONE_GROUP, tokens=(100, 40)),
-                  tool_answer({"title": "x"}, tokens=(150, 10)))
+    llm = lc_chat(
+        tool_answer(ONE_GROUP, tokens=(100, 40)), tool_answer({"title": "x"}, tokens=(150, 10))
+    )
     with pytest.raises(InvalidAnswerError) as caught:
         llm.complete(MESSAGES, BriefAnswer, name="brief")
     err = caught.value
@@ -270,16 +288,19 @@ def test_truncated_answer_is_an_error_not_a_re_ask() -> None:
 # --- provider failures --------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("error", [
-    RateLimitError("Rate limit reached"),
-    HTTPError("Service Unavailable", 503),
-    HTTPError("Overloaded", 529),
-    APITimeoutError("Request timed out."),
-    TimeoutError("read timed out"),
-    ConnectionResetError("connection reset by peer"),
-], ids=lambda e: type(e).__name__ + str(getattr(e, "status_code", "")))
-def test_transient_error_is_retried_after_a_backoff(error: Exception,
-                                                    sleeps: list[float]) -> None:
+@pytest.mark.parametrize(
+    "error",
+    [
+        RateLimitError("Rate limit reached"),
+        HTTPError("Service Unavailable", 503),
+        HTTPError("Overloaded", 529),
+        APITimeoutError("Request timed out."),
+        TimeoutError("read timed out"),
+        ConnectionResetError("connection reset by peer"),
+    ],
+    ids=lambda e: type(e).__name__ + str(getattr(e, "status_code", "")),
+)
+def test_transient_error_is_retried_after_a_backoff(error: Exception, sleeps: list[float]) -> None:
     llm = lc_chat(error, tool_answer(VALID), sleeps=sleeps)
     result = llm.complete(MESSAGES, BriefAnswer, name="brief")
     assert result.value.title.en == "Rare earths"
@@ -293,11 +314,15 @@ def test_retry_after_header_is_honoured(sleeps: list[float]) -> None:
     assert sleeps == [7.0]
 
 
-@pytest.mark.parametrize("error", [
-    HTTPError("Bad request: unknown parameter", 400),
-    HTTPError("You exceeded your current quota", 429),
-    ValueError("model 'nope' not found"),
-], ids=["400", "insufficient_quota", "ValueError"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        HTTPError("Bad request: unknown parameter", 400),
+        HTTPError("You exceeded your current quota", 429),
+        ValueError("model 'nope' not found"),
+    ],
+    ids=["400", "insufficient_quota", "ValueError"],
+)
 def test_permanent_error_is_not_retried(error: Exception, sleeps: list[float]) -> None:
     if "quota" in str(error):
         error.code = "insufficient_quota"  # type: ignore[attr-defined]
@@ -318,11 +343,12 @@ def test_rate_limit_that_persists_says_what_to_do(sleeps: list[float]) -> None:
     assert sleeps == [0.5, 1.0]
 
 
-def test_rejected_key_is_never_shown(caplog: pytest.LogCaptureFixture,
-                                     sleeps: list[float]) -> None:
+def test_rejected_key_is_never_shown(caplog: pytest.LogCaptureFixture, sleeps: list[float]) -> None:
     # Some providers echo the key they rejected; a retry's log line must not carry it either.
-    errors = [HTTPError(f"upstream 502 for key {KEY}", 502),
-              HTTPError(f"Incorrect API key provided: {KEY}", 401)]
+    errors = [
+        HTTPError(f"upstream 502 for key {KEY}", 502),
+        HTTPError(f"Incorrect API key provided: {KEY}", 401),
+    ]
     llm = lc_chat(*errors, sleeps=sleeps)
     with caplog.at_level(logging.DEBUG), pytest.raises(LLMError) as caught:
         llm.complete(MESSAGES, BriefAnswer, name="brief")
@@ -333,7 +359,8 @@ def test_rejected_key_is_never_shown(caplog: pytest.LogCaptureFixture,
 
 
 def test_json_schema_refused_falls_back_to_function_calling(
-        caplog: pytest.LogCaptureFixture) -> None:
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     error = HTTPError("Invalid parameter: 'response_format' of type 'json_schema'", 400)
     llm = lc_chat(error, tool_answer(VALID))
     assert llm.method == "json_schema"
@@ -347,8 +374,9 @@ def test_json_schema_refused_falls_back_to_function_calling(
 class NoMethodFake(ToolCallingFake):
     """A class whose with_structured_output takes no `method` (langchain-core 0.3.0's base)."""
 
-    def with_structured_output(self, schema: Any, *, include_raw: bool = False,
-                               **kwargs: Any) -> Runnable[Any, Any]:
+    def with_structured_output(
+        self, schema: Any, *, include_raw: bool = False, **kwargs: Any
+    ) -> Runnable[Any, Any]:
         if kwargs:
             raise ValueError(f"Received unsupported arguments {kwargs}")
         return super().with_structured_output(schema, include_raw=include_raw)
@@ -377,8 +405,9 @@ def test_transient_classification() -> None:
 
 def write_config(tmp_path: Path, answers: list[dict[str, Any]]) -> Path:
     path = tmp_path / "config.toml"
-    texts = ", ".join(json.dumps(json.dumps(a, ensure_ascii=False), ensure_ascii=False)
-                      for a in answers)
+    texts = ", ".join(
+        json.dumps(json.dumps(a, ensure_ascii=False), ensure_ascii=False) for a in answers
+    )
     path.write_text(
         f'provider = "openai"\n\n[langchain]\nmodel = "fake-from-file"\nmax_retries = 1\n\n'
         f'[langchain.options]\napi_key = "{KEY}"\nanswers = [{texts}]\n',
@@ -412,13 +441,18 @@ def test_flags_and_environment_beat_the_file(tmp_path: Path) -> None:
     assert settings.model == "env-model"
     assert settings.langchain is not None
     assert settings.langchain.options["base_url"] == "http://localhost:9/v1"
-    assert resolve_settings(provider=f"langchain:{FAKE}", model="flag-model", config_path=config,
-                            env=env).model == "flag-model"
+    assert (
+        resolve_settings(
+            provider=f"langchain:{FAKE}", model="flag-model", config_path=config, env=env
+        ).model
+        == "flag-model"
+    )
 
 
 def test_make_llm_caches_langchain_answers(tmp_path: Path) -> None:
-    settings = resolve_settings(provider=f"langchain:{FAKE}",
-                                config_path=write_config(tmp_path, [VALID]), env={})
+    settings = resolve_settings(
+        provider=f"langchain:{FAKE}", config_path=write_config(tmp_path, [VALID]), env={}
+    )
     cache = ResponseCache(tmp_path / "cache.sqlite3")
     llm = make_llm(settings, cache=cache)
     assert isinstance(llm, CachedLLM)
@@ -430,18 +464,23 @@ def test_make_llm_caches_langchain_answers(tmp_path: Path) -> None:
 
 
 def test_replay_is_refused_for_langchain(tmp_path: Path) -> None:
-    settings = resolve_settings(provider=f"langchain:{FAKE}",
-                                config_path=write_config(tmp_path, []), env={})
+    settings = resolve_settings(
+        provider=f"langchain:{FAKE}", config_path=write_config(tmp_path, []), env={}
+    )
     with pytest.raises(ConfigError, match="not available for langchain:"):
         make_llm(settings, replay=tmp_path / "x.yaml")
 
 
-@pytest.mark.parametrize("provider", ["langchain:", "langchain:ChatOpenAI",
-                                      "langchain:langchain_openai.ChatOpenAI"])
+@pytest.mark.parametrize(
+    "provider", ["langchain:", "langchain:ChatOpenAI", "langchain:langchain_openai.ChatOpenAI"]
+)
 def test_provider_without_a_class_path_is_a_config_error(provider: str, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not name a LangChain chat model") as caught:
-        resolve_settings(provider=provider, config_path=None,
-                         env={"BRIEFING_CONFIG": str(tmp_path / "none.toml")})
+        resolve_settings(
+            provider=provider,
+            config_path=None,
+            env={"BRIEFING_CONFIG": str(tmp_path / "none.toml")},
+        )
     assert caught.value.hint and "langchain:package.module:ClassName" in caught.value.hint
 
 
@@ -470,13 +509,18 @@ def test_missing_langchain_core_says_what_to_install(monkeypatch: pytest.MonkeyP
     assert caught.value.hint and "pip install 'briefing[langchain]'" in caught.value.hint
 
 
-@pytest.mark.parametrize(("path", "message"), [
-    (f"{__name__}:NoSuchModel", "has no 'NoSuchModel'"),
-    ("pathlib:Path", "is not a LangChain chat model"),
-    # A real fake chat model without bind_tools: no structured output at all.
-    ("langchain_core.language_models.fake_chat_models:FakeListChatModel",
-     "does not support structured output"),
-])
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (f"{__name__}:NoSuchModel", "has no 'NoSuchModel'"),
+        ("pathlib:Path", "is not a LangChain chat model"),
+        # A real fake chat model without bind_tools: no structured output at all.
+        (
+            "langchain_core.language_models.fake_chat_models:FakeListChatModel",
+            "does not support structured output",
+        ),
+    ],
+)
 def test_class_that_cannot_serve_is_a_config_error(path: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         LangChainChat(path, {"responses": []})
@@ -495,8 +539,12 @@ def test_options_the_class_rejects_are_a_config_error() -> None:
 def chat_openai(server: StandIn, sleeps: list[float]) -> LangChainChat:
     pytest.importorskip("langchain_openai", reason="pip install langchain-openai")
     options = {"model": "test-model", "base_url": server.base_url, "api_key": KEY}
-    return LangChainChat("langchain_openai:ChatOpenAI", options, sleep=sleeps.append,
-                         backoff=Backoff(rng=lambda: 0.0))
+    return LangChainChat(
+        "langchain_openai:ChatOpenAI",
+        options,
+        sleep=sleeps.append,
+        backoff=Backoff(rng=lambda: 0.0),
+    )
 
 
 def test_chat_openai_retries_re_asks_and_counts_usage(sleeps: list[float]) -> None:
@@ -517,8 +565,9 @@ def test_chat_openai_retries_re_asks_and_counts_usage(sleeps: list[float]) -> No
     expected = Usage()
     for body, content in ((second, invalid), (third, valid)):
         usage = json.loads(completion_json(body, answer(content)))["usage"]
-        expected += Usage(prompt_tokens=usage["prompt_tokens"],
-                          completion_tokens=usage["completion_tokens"])
+        expected += Usage(
+            prompt_tokens=usage["prompt_tokens"], completion_tokens=usage["completion_tokens"]
+        )
     assert result.usage == expected
 
 

@@ -28,8 +28,10 @@ from briefing.models import BriefAnswer
 
 KEY = "sk-test-SECRET0123456789"
 SYSTEM = "You write bilingual briefs."
-MESSAGES = [ChatMessage(role="system", content=SYSTEM),
-            ChatMessage(role="user", content="[1] 第一段。\n[2] 第二段。")]
+MESSAGES = [
+    ChatMessage(role="system", content=SYSTEM),
+    ChatMessage(role="user", content="[1] 第一段。\n[2] 第二段。"),
+]
 
 
 def _claim(en: str, zh: str, cites: list[int]) -> dict[str, Any]:
@@ -49,9 +51,14 @@ VALID_TEXT = json.dumps(VALID, ensure_ascii=False)
 
 def settings_for(base_url: str, tmp_path: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
-        "provider": "openai-compatible", "model": "test-model", "base_url": base_url,
-        "api_key": SecretStr(KEY), "structured": "json_schema", "timeout": 5.0,
-        "max_retries": 2, "config_path": tmp_path / "config.toml",
+        "provider": "openai-compatible",
+        "model": "test-model",
+        "base_url": base_url,
+        "api_key": SecretStr(KEY),
+        "structured": "json_schema",
+        "timeout": 5.0,
+        "max_retries": 2,
+        "config_path": tmp_path / "config.toml",
     }
     return Settings(**(values | overrides))
 
@@ -63,8 +70,11 @@ def sleeps() -> list[float]:
 
 def chat(server: StandIn, tmp_path: Path, sleeps: list[float], **overrides: Any) -> OpenAIChat:
     # rng 0: the backoff waits exactly half its step, so the waits can be asserted.
-    return OpenAIChat(settings_for(server.base_url, tmp_path, **overrides),
-                      sleep=sleeps.append, backoff=Backoff(rng=lambda: 0.0))
+    return OpenAIChat(
+        settings_for(server.base_url, tmp_path, **overrides),
+        sleep=sleeps.append,
+        backoff=Backoff(rng=lambda: 0.0),
+    )
 
 
 def ask(server: StandIn, tmp_path: Path, sleeps: list[float], **overrides: Any) -> Completion[Any]:
@@ -219,8 +229,9 @@ def test_json_schema_rejected_falls_back_to_json_object(
 def test_429_with_retry_after_is_retried_after_that_wait(
     tmp_path: Path, sleeps: list[float]
 ) -> None:
-    slow_down = error(429, "Rate limit reached", code="rate_limit_exceeded",
-                      headers={"Retry-After": "7"})
+    slow_down = error(
+        429, "Rate limit reached", code="rate_limit_exceeded", headers={"Retry-After": "7"}
+    )
     with StandIn(queue(slow_down, VALID_TEXT)) as server:
         done = ask(server, tmp_path, sleeps)
     assert sleeps == [7.0]
@@ -228,8 +239,11 @@ def test_429_with_retry_after_is_retried_after_that_wait(
 
 
 def test_retry_after_ms_wins_and_long_waits_are_capped(tmp_path: Path, sleeps: list[float]) -> None:
-    replies = (error(429, "slow", headers={"retry-after-ms": "250", "Retry-After": "9"}),
-               error(503, "busy", headers={"Retry-After": "3600"}), VALID_TEXT)
+    replies = (
+        error(429, "slow", headers={"retry-after-ms": "250", "Retry-After": "9"}),
+        error(503, "busy", headers={"Retry-After": "3600"}),
+        VALID_TEXT,
+    )
     with StandIn(queue(*replies)) as server:
         ask(server, tmp_path, sleeps)
     assert sleeps == [0.25, 60.0]
@@ -345,8 +359,12 @@ def test_unknown_model_says_how_to_pick_another(tmp_path: Path, sleeps: list[flo
 
 
 def test_context_length_exceeded(tmp_path: Path, sleeps: list[float]) -> None:
-    too_long = error(400, "This model's maximum context length is 8192 tokens. However, your "
-                     "messages resulted in 9000 tokens.", code="context_length_exceeded")
+    too_long = error(
+        400,
+        "This model's maximum context length is 8192 tokens. However, your "
+        "messages resulted in 9000 tokens.",
+        code="context_length_exceeded",
+    )
     with StandIn(queue(too_long)) as server:
         with pytest.raises(LLMError) as caught:
             ask(server, tmp_path, sleeps)
@@ -378,8 +396,9 @@ def test_content_filter(tmp_path: Path, sleeps: list[float]) -> None:
 
 
 def test_input_blocked_by_provider_filter(tmp_path: Path, sleeps: list[float]) -> None:
-    blocked = error(400, "Input data may contain inappropriate content.",
-                    code="data_inspection_failed")
+    blocked = error(
+        400, "Input data may contain inappropriate content.", code="data_inspection_failed"
+    )
     with StandIn(queue(blocked)) as server:
         with pytest.raises(LLMError) as caught:
             ask(server, tmp_path, sleeps, provider="qwen")
@@ -398,8 +417,9 @@ def test_settings_and_client_repr_hide_the_key(tmp_path: Path) -> None:
 def test_record_then_replay_with_server_stopped(tmp_path: Path, sleeps: list[float]) -> None:
     cassette = tmp_path / "brief.yaml"
     with StandIn(queue("not json", VALID_TEXT)) as server:
-        recorder = make_llm(settings_for(server.base_url, tmp_path), record=cassette,
-                            sleep=sleeps.append)
+        recorder = make_llm(
+            settings_for(server.base_url, tmp_path), record=cassette, sleep=sleeps.append
+        )
         recorded = recorder.complete(MESSAGES, BriefAnswer, name="brief")
     assert recorded.attempts == 2
 
@@ -438,11 +458,13 @@ def test_recording_again_keeps_earlier_exchanges(tmp_path: Path, sleeps: list[fl
 def test_replayed_429_is_retried_without_waiting(tmp_path: Path, sleeps: list[float]) -> None:
     cassette = tmp_path / "limited.yaml"
     with StandIn(queue(error(429, "slow", headers={"Retry-After": "2"}), VALID_TEXT)) as server:
-        make_llm(settings_for(server.base_url, tmp_path), record=cassette,
-                 sleep=sleeps.append).complete(MESSAGES, BriefAnswer, name="brief")
+        make_llm(
+            settings_for(server.base_url, tmp_path), record=cassette, sleep=sleeps.append
+        ).complete(MESSAGES, BriefAnswer, name="brief")
     assert sleeps == [2.0]
-    replayer = make_llm(settings_for("http://127.0.0.1:9/v1", tmp_path), replay=cassette,
-                        sleep=sleeps.append)
+    replayer = make_llm(
+        settings_for("http://127.0.0.1:9/v1", tmp_path), replay=cassette, sleep=sleeps.append
+    )
     assert replayer.complete(MESSAGES, BriefAnswer, name="brief").attempts == 1
     assert sleeps == [2.0]  # a replay does not wait
 
@@ -458,4 +480,3 @@ def test_live_client_without_needed_key_is_a_config_error(tmp_path: Path) -> Non
     with pytest.raises(ConfigError) as caught:
         make_llm(settings)
     assert "DEEPSEEK_API_KEY" in caught.value.message and "--replay" in (caught.value.hint or "")
-

@@ -34,7 +34,8 @@ def test_the_log_handler_masks_every_secret_the_process_knows(
     hook = f"http://127.0.0.1:9/services/T0/B0/{HOOK_SECRET}"
     (tmp_path / "config.toml").write_text(
         f'[deepseek]\napi_key = "{config_key}"\n[langchain.options]\nsecret_token = "{option}"\n',
-        "utf-8")
+        "utf-8",
+    )
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("SLACK_WEBHOOK_URL", hook)
@@ -46,8 +47,11 @@ def test_the_log_handler_masks_every_secret_the_process_knows(
         sdk = logging.getLogger("openai._base_client")
         sdk.debug("headers %s", {"Authorization": f"Bearer {config_key}", "x": option})
         sdk.debug("key %s, token %s, hook %s, flag %s", KEY, TOKEN, hook, flag)
-        others = ("sk-" + _random(30), "xoxp-1-" + _random(20),
-                  "https://hooks.slack.com/services/T1/B1/" + _random(24))
+        others = (
+            "sk-" + _random(30),
+            "xoxp-1-" + _random(20),
+            "https://hooks.slack.com/services/T1/B1/" + _random(24),
+        )
         logging.getLogger("slack_sdk").info("someone else's: %s %s %s", *others)
         try:
             raise ValueError(f"failed with {KEY}")
@@ -59,8 +63,10 @@ def test_the_log_handler_masks_every_secret_the_process_knows(
     shown = stream.getvalue()
     for secret in (KEY, TOKEN, HOOK_SECRET, config_key, option, flag, *others):
         assert secret not in shown and secret[-12:] not in shown, secret
-    assert "DEBUG openai._base_client: key sk-…, token xoxb-…, hook http://127.0.0.1:9/services/…" \
+    assert (
+        "DEBUG openai._base_client: key sk-…, token xoxb-…, hook http://127.0.0.1:9/services/…"
         in shown
+    )
     assert "ERROR briefing.x: it broke (xoxb-…)" in shown and "ValueError: failed with" in shown
     assert "INFO slack_sdk: someone else's: *** xoxp-… https://hooks.slack.com/services/…" in shown
     assert "hidden" not in shown
@@ -84,8 +90,9 @@ def test_verbosity_chooses_what_is_shown() -> None:
         return stream.getvalue()
 
     assert shown(0) == "briefing warning\n"
-    assert shown(1) == ("INFO briefing.llm.client: briefing info\n"
-                        "WARNING briefing.llm.client: briefing warning\n")
+    assert shown(1) == (
+        "INFO briefing.llm.client: briefing info\nWARNING briefing.llm.client: briefing warning\n"
+    )
     assert shown(2).splitlines()[2:] == ["DEBUG openai: openai debug", "INFO httpx2: httpx info"]
 
 
@@ -101,9 +108,16 @@ def test_credential_shapes_are_masked_and_prose_is_not() -> None:
     from briefing.logs import mask_keylike
 
     assert mask_keylike(f"key {KEY}, Authorization: Bearer {HOOK_SECRET}") == (
-        "key ***, Authorization: ***")
+        "key ***, Authorization: ***"
+    )
     assert mask_keylike(f"{TOKEN} https://hooks.slack.com/services/T/B/{HOOK_SECRET}") == (
-        "*** https://***")
-    for prose in ("a task-force of disk-based risk-averse desks", "sk-short", "xoxb-123",
-                  "https://hooks.slack.com/services/…", "已屏蔽 sk-…"):
+        "*** https://***"
+    )
+    for prose in (
+        "a task-force of disk-based risk-averse desks",
+        "sk-short",
+        "xoxb-123",
+        "https://hooks.slack.com/services/…",
+        "已屏蔽 sk-…",
+    ):
         assert mask_keylike(prose) == prose

@@ -154,10 +154,14 @@ def part_answer(part: Part) -> dict[str, Any]:
         "title": {"en": "Test answer: part title", "zh": "测试答案：部分标题"},
         "core_viewpoint": {**first, "cites": [part.first]},
         "groups": [
-            {"title": {"en": "First group", "zh": "第一组"},
-             "claims": [{**first, "cites": [part.first]}]},
-            {"title": {"en": "Second group", "zh": "第二组"},
-             "claims": [{**last, "cites": [part.last]}]},
+            {
+                "title": {"en": "First group", "zh": "第一组"},
+                "claims": [{**first, "cites": [part.first]}],
+            },
+            {
+                "title": {"en": "Second group", "zh": "第二组"},
+                "claims": [{**last, "cites": [part.last]}],
+            },
         ],
     }
 
@@ -168,28 +172,43 @@ def reduce_answer(article: Article) -> dict[str, Any]:
     reserve = number_of(article, "总储备量超20万吨", 1)  # part 2
     ore = number_of(article, "181美元/吨", -1)  # part 4
     return {
-        "title": {"en": "Test answer: rare earths, tariffs and commodities",
-                  "zh": "测试答案：稀土、关税与大宗商品"},
+        "title": {
+            "en": "Test answer: rare earths, tariffs and commodities",
+            "zh": "测试答案：稀土、关税与大宗商品",
+        },
         "core_viewpoint": {
             "en": "China's Rare Earth Management Regulations take effect on October 1, 2024.",
             "zh": "《稀土管理条例》自2024年10月1日起施行。",
             "cites": [rules],
         },
         "groups": [
-            {"title": {"en": "Rare-earth rules", "zh": "稀土管理"}, "claims": [
-                {"en": "The regulations have 32 articles.", "zh": "《条例》共32条。",
-                 "cites": [rules]},
-                {"en": "Baotou Steel Rare-Earth is building 10 rare-earth oxide storage "
-                       "facilities holding over 200,000 tonnes in total.",
-                 "zh": "包钢稀土兴建10个稀土氧化物储备设施，总储备量超20万吨。",
-                 "cites": [reserve]},
-            ]},
-            {"title": {"en": "Iron ore prices", "zh": "铁矿石价格"}, "claims": [
-                {"en": "As of May 20, Indian fines of 63.5% grade were quoted at 181 US "
-                       "dollars per tonne at Qingdao port.",
-                 "zh": "截至5月20日，青岛港品位63.5%的印度粉矿报价在181美元/吨。",
-                 "cites": [ore]},
-            ]},
+            {
+                "title": {"en": "Rare-earth rules", "zh": "稀土管理"},
+                "claims": [
+                    {
+                        "en": "The regulations have 32 articles.",
+                        "zh": "《条例》共32条。",
+                        "cites": [rules],
+                    },
+                    {
+                        "en": "Baotou Steel Rare-Earth is building 10 rare-earth oxide storage "
+                        "facilities holding over 200,000 tonnes in total.",
+                        "zh": "包钢稀土兴建10个稀土氧化物储备设施，总储备量超20万吨。",
+                        "cites": [reserve],
+                    },
+                ],
+            },
+            {
+                "title": {"en": "Iron ore prices", "zh": "铁矿石价格"},
+                "claims": [
+                    {
+                        "en": "As of May 20, Indian fines of 63.5% grade were quoted at 181 US "
+                        "dollars per tonne at Qingdao port.",
+                        "zh": "截至5月20日，青岛港品位63.5%的印度粉矿报价在181美元/吨。",
+                        "cites": [ore],
+                    },
+                ],
+            },
         ],
     }
 
@@ -270,7 +289,9 @@ def test_a_failed_part_is_flagged_and_the_reduce_goes_on_without_it(parts: list[
     article = long_article()
     answers = [part_answer(p) for p in parts]
     failure = InvalidAnswerError(
-        "'fake-model' answered with invalid JSON twice", prompt_tokens=70, completion_tokens=30,
+        "'fake-model' answered with invalid JSON twice",
+        prompt_tokens=70,
+        completion_tokens=30,
         attempts=2,
     )
     llm = FakeLLM().enqueue(answers[0], failure, *answers[2:], reduce_answer(article))
@@ -291,8 +312,12 @@ def test_a_failed_part_is_flagged_and_the_reduce_goes_on_without_it(parts: list[
 
 def test_one_part_left_is_the_brief_without_a_reduce(parts: list[Part]) -> None:
     article = long_article()
-    llm = FakeLLM().enqueue(LLMError("server down"), part_answer(parts[1]),
-                            LLMError("server down"), LLMError("server down"))
+    llm = FakeLLM().enqueue(
+        LLMError("server down"),
+        part_answer(parts[1]),
+        LLMError("server down"),
+        LLMError("server down"),
+    )
     brief = summarize_long(article, llm, budget_tokens=BUDGET)
     assert len(llm.history) == 4
     assert brief.meta.prompt == "brief@1"

@@ -80,8 +80,9 @@ def hostile_digest(s: str) -> Digest:
         claim.en = claim.zh = s
     story.articles.append(s)  # an article id no brief has
     story.claims.append(StoryClaim(en=s, zh=s, cites=[ArticleCite(article=s, paragraphs=[1])]))
-    d.stories.append(Story(title=Bilingual(en=s, zh=s), articles=[s],
-                           summary=StoryClaim(en=s, zh=s, cites=[])))
+    d.stories.append(
+        Story(title=Bilingual(en=s, zh=s), articles=[s], summary=StoryClaim(en=s, zh=s, cites=[]))
+    )
     d.duplicates[0].copies = [Copy(input=s, title=s, source=s, published=s, url=s)]
     d.duplicates.append(Duplicate(kept=d.briefs[1].article.id, dropped=[s], similarity=0.9))
     d.failures = [Failure(input=s, error=s)]
@@ -152,9 +153,15 @@ def test_markdown_of_an_obeying_answer() -> None:
         types = {t.type for t in _md_tokens(text)}
         assert not types & {"html_inline", "html_block", "image", "link_open"}
     visible = _md_visible(render_brief(brief, "both"))
-    for raw in ("<script>alert(document.cookie)</script>", "<!channel>", "<@U024BE7LH>",
-                '#read("/etc/passwd")', "](javascript:alert(1))", "![](http://evil",
-                "<!-- 隐藏 -->"):
+    for raw in (
+        "<script>alert(document.cookie)</script>",
+        "<!channel>",
+        "<@U024BE7LH>",
+        '#read("/etc/passwd")',
+        "](javascript:alert(1))",
+        "![](http://evil",
+        "<!-- 隐藏 -->",
+    ):
         assert raw in visible, raw
     assert "\\<script\\>" in render_brief(brief, "both")
 
@@ -181,8 +188,21 @@ def _html_links_are_safe(doc: Any) -> None:
     for el in doc.iter():
         if not isinstance(el.tag, str):
             raise AssertionError(f"comment or processing instruction: {el!r}")
-        assert el.tag not in {"script", "iframe", "object", "embed", "img", "svg", "base",
-                              "form", "link", "frame", "video", "audio", "source"}, el.tag
+        assert el.tag not in {
+            "script",
+            "iframe",
+            "object",
+            "embed",
+            "img",
+            "svg",
+            "base",
+            "form",
+            "link",
+            "frame",
+            "video",
+            "audio",
+            "source",
+        }, el.tag
         for name, value in el.attrib.items():
             assert not name.lower().startswith("on"), name
             assert name not in ("src", "srcset", "action", "formaction", "data", "xlink:href")
@@ -316,6 +336,7 @@ def test_slack_links_only_to_http_addresses() -> None:
     digest = hostile_digest("javascript:alert(1)")
     digest.briefs[0].article.url = "https://www.example.com/a?b=1&c=2|3"
     messages = build_messages(digest, "en")
-    links = [u for m in messages for _, t in _texts(m.payload()["blocks"])
-             for u in _OUR_LINK.findall(t)]
+    links = [
+        u for m in messages for _, t in _texts(m.payload()["blocks"]) for u in _OUR_LINK.findall(t)
+    ]
     assert links and set(links) == {"https://www.example.com/a?b=1&amp;c=2%7C3"}

@@ -175,14 +175,16 @@ def test_nesting_never_loses_the_body(depth: int, tag: str) -> None:
 # --- JSON and feeds -------------------------------------------------------------------------
 
 json_values = st.recursive(
-    st.one_of(
-        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), hostile_text
-    ),
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), hostile_text),
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
         st.dictionaries(
-            st.one_of(st.sampled_from(["title", "text", "paragraphs", "source", "url",
-                                       "published", "body"]), hostile_text),
+            st.one_of(
+                st.sampled_from(
+                    ["title", "text", "paragraphs", "source", "url", "published", "body"]
+                ),
+                hostile_text,
+            ),
             inner,
             max_size=5,
         ),

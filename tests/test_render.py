@@ -78,10 +78,15 @@ def test_remaining_findings_are_marked_on_their_claim(brief: Brief) -> None:
 def test_a_flag_on_no_claim_is_listed_under_the_brief(brief: Brief) -> None:
     # A title's flag (or a part not briefed) has no claim line to sit on; it is still shown.
     brief.findings = [
-        Finding(where="title", kind="empty-text", severity="error",
-                detail="the Chinese text is blank"),
-        Finding(where="part[2]", kind="part-not-briefed", severity="error",
-                detail="paragraphs 5-9 <b>not</b> briefed"),
+        Finding(
+            where="title", kind="empty-text", severity="error", detail="the Chinese text is blank"
+        ),
+        Finding(
+            where="part[2]",
+            kind="part-not-briefed",
+            severity="error",
+            detail="paragraphs 5-9 <b>not</b> briefed",
+        ),
     ]
     for lang in ("en", "zh", "both"):
         lines = render_brief(brief, lang).splitlines()  # type: ignore[arg-type]

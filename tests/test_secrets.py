@@ -68,8 +68,11 @@ class Seen:
     def leaks(self, records: list[logging.LogRecord]) -> list[str]:
         """Where any secret, or its last 12 characters, shows up."""
         needles = {n for s in self.secrets for n in (s, s[-12:])}
-        places = [*self.texts, *((f"log line {n}", t) for n, t in enumerate(self.logged)),
-                  *((f"log {r.name}", _record_text(r)) for r in records)]
+        places = [
+            *self.texts,
+            *((f"log line {n}", t) for n, t in enumerate(self.logged)),
+            *((f"log {r.name}", _record_text(r)) for r in records),
+        ]
         found = [f"{name}: {n!r}" for name, text in places for n in needles if n in text]
         for path in sorted(p for p in self.root.rglob("*") if p.is_file()):
             data = path.read_bytes()
@@ -116,8 +119,9 @@ def _sqlite_text(path: Path) -> str:
 
 
 @pytest.fixture
-def seen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-         caplog: pytest.LogCaptureFixture) -> Iterator[Seen]:
+def seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> Iterator[Seen]:
     """Secrets in the environment, every folder under tmp_path; the scan runs at the end."""
     import tempfile
 
@@ -161,11 +165,14 @@ def slack(monkeypatch: pytest.MonkeyPatch, seen: Seen) -> Iterator[SlackStandIn]
         assert HOOK_SECRET in server.webhook_url
         monkeypatch.setenv("SLACK_WEBHOOK_URL", server.webhook_url)
         yield server
-        seen.texts += [(f"slack got {r.path}", json.dumps(r.body, ensure_ascii=False))
-                       for r in server.requests]
+        seen.texts += [
+            (f"slack got {r.path}", json.dumps(r.body, ensure_ascii=False)) for r in server.requests
+        ]
         # The one place a secret belongs: the request that carries it.
-        assert any(r.headers.get("authorization") == f"Bearer {server.token}" or
-                   HOOK_SECRET in r.path for r in server.requests)
+        assert any(
+            r.headers.get("authorization") == f"Bearer {server.token}" or HOOK_SECRET in r.path
+            for r in server.requests
+        )
 
 
 def run(seen: Seen, *args: str) -> Result:
@@ -175,14 +182,16 @@ def run(seen: Seen, *args: str) -> Result:
 def _book() -> dict[str, str]:
     prepared = prepare([str(WEEKLY)], Window())
     book = {f"[1] {a.paragraphs[0]}": _answer(a.id) for a in prepared.articles}
-    book |= {f"## Article {s[0]}\n": _answer(f"story-{s[0]}")
-             for s in prepared.stories if len(s) > 1}
+    book |= {
+        f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in prepared.stories if len(s) > 1
+    }
     return book
 
 
 def _answer(name: str) -> str:
-    return json.dumps(json.loads((EXAMPLES / "answers" / f"{name}.json").read_text("utf-8")),
-                      ensure_ascii=False)
+    return json.dumps(
+        json.loads((EXAMPLES / "answers" / f"{name}.json").read_text("utf-8")), ensure_ascii=False
+    )
 
 
 def _shoigu_book() -> dict[str, str]:
@@ -204,8 +213,11 @@ def test_the_scan_finds_a_planted_secret(tmp_path: Path) -> None:
 
     from briefing.render.pdf import font_dir
 
-    pdf = typst.compile(f"= Digest\n\nThe key is {KEY}.".encode(), font_paths=[str(font_dir())],
-                        ignore_system_fonts=True)
+    pdf = typst.compile(
+        f"= Digest\n\nThe key is {KEY}.".encode(),
+        font_paths=[str(font_dir())],
+        ignore_system_fonts=True,
+    )
     assert KEY.encode() not in pdf  # compressed: only the text extraction finds it
     (tmp_path / "out" / "brief.pdf").write_bytes(pdf)
     record = logging.LogRecord("x", logging.INFO, "f", 1, "url %s", (f"/b/{HOOK_SECRET}",), None)
@@ -222,9 +234,20 @@ def test_the_scan_finds_a_planted_secret(tmp_path: Path) -> None:
 
 def test_summarize_writes_no_secret(seen: Seen) -> None:
     with StandIn(answer_book(_shoigu_book())) as server:
-        results = [run(seen, "summarize", str(SHOIGU), "--base-url", server.base_url,
-                       "--lang", "both", "-o", output)
-                   for output in ("../out/brief.md", "../out/brief.json")]
+        results = [
+            run(
+                seen,
+                "summarize",
+                str(SHOIGU),
+                "--base-url",
+                server.base_url,
+                "--lang",
+                "both",
+                "-o",
+                output,
+            )
+            for output in ("../out/brief.md", "../out/brief.json")
+        ]
         assert [r.exit_code for r in results] == [0, 0], results[0].output
         assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
     # -vv shows the libraries' records: the ones that would carry a secret if any did.
@@ -238,8 +261,9 @@ ECHOES: dict[str, Callable[[], Reply]] = {
     "401": lambda: error(401, f"Incorrect API key provided: {KEY}.", code="invalid_api_key"),
     "400": lambda: error(400, f"Invalid request for key {KEY}: unknown field"),
     "403": lambda: error(403, f"Key {KEY} may not use this model"),
-    "404": lambda: error(404, f"The model does not exist or {KEY} has no access",
-                         code="model_not_found"),
+    "404": lambda: error(
+        404, f"The model does not exist or {KEY} has no access", code="model_not_found"
+    ),
     "429": lambda: error(429, f"Rate limit reached for {KEY}", headers={"Retry-After": "0"}),
     "500": lambda: error(500, f"upstream failed for {KEY}", type="server_error"),
     "refusal": lambda: answer(None, refusal=f"I will not; the key is {KEY}"),
@@ -252,8 +276,9 @@ def test_a_server_that_echoes_the_key_does_not_get_it_shown(
     seen: Seen, case: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with StandIn(lambda request: ECHOES[case]()) as server:
-        result = run(seen, "summarize", str(SHOIGU), "--base-url", server.base_url,
-                     "-o", "../out/brief.json")
+        result = run(
+            seen, "summarize", str(SHOIGU), "--base-url", server.base_url, "-o", "../out/brief.json"
+        )
         assert result.exit_code == 4, result.output
         assert "Error:" in result.stderr
         # The traceback behind the error (Seen keeps it, with the exceptions it chains).
@@ -270,8 +295,7 @@ def test_a_server_that_writes_the_key_into_an_answer_does_not_get_it_stored(
     written["groups"][0]["claims"][0]["en"] += f" (key {KEY})"
     book = {"绍伊古": json.dumps(written, ensure_ascii=False)}
     with StandIn(answer_book(book)) as server:
-        result = CliRunner().invoke(app, ["summarize", str(SHOIGU), "--base-url",
-                                          server.base_url])
+        result = CliRunner().invoke(app, ["summarize", str(SHOIGU), "--base-url", server.base_url])
     assert result.exit_code == 0, result.output
     cached = b"".join(p.read_bytes() for p in (tmp_path / "cache").rglob("responses*"))
     assert KEY not in result.stdout and KEY.encode() not in cached
@@ -293,8 +317,9 @@ def test_a_recorded_cassette_and_its_replay_hold_no_key(seen: Seen) -> None:
         summarize_article(read_source(str(SHOIGU))[0], make_llm(settings, record=cassette))
         assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
     assert "chat/completions" in cassette.read_text("utf-8")
-    result = run(seen, "summarize", str(SHOIGU), "--replay", str(cassette), "-o",
-                 "../out/replayed.md")
+    result = run(
+        seen, "summarize", str(SHOIGU), "--replay", str(cassette), "-o", "../out/replayed.md"
+    )
     assert result.exit_code == 0, result.output
 
     # A server that echoes the key in its error: the body is recorded, and vcrpy logs it.
@@ -340,11 +365,24 @@ def test_weekly_with_every_format_and_slack_writes_no_secret(
     (seen.root / "config.toml").write_text(config, "utf-8")
     out = seen.root / "out" / way
     with StandIn(_with_an_echoing_failure(_book())) as server:
-        result = run(seen, "weekly", str(WEEKLY), "--base-url", server.base_url, "-o", str(out),
-                     "--formats", FORMATS[way], "--lang", "both", "--slack")
+        result = run(
+            seen,
+            "weekly",
+            str(WEEKLY),
+            "--base-url",
+            server.base_url,
+            "-o",
+            str(out),
+            "--formats",
+            FORMATS[way],
+            "--lang",
+            "both",
+            "--slack",
+        )
     assert result.exit_code == 1, result.output  # the failed article is listed
     assert {p.name for p in out.iterdir()} == {
-        f"{'digest' if f == 'json' else 'brief'}.{f}" for f in FORMATS[way].split(",")}
+        f"{'digest' if f == 'json' else 'brief'}.{f}" for f in FORMATS[way].split(",")
+    }
     digest = json.loads((out / "digest.json").read_text("utf-8"))
     assert any("rejected the request (HTTP 400)" in f["error"] for f in digest["failures"])
     assert slack.messages, result.output
@@ -366,10 +404,13 @@ def _digest_file(seen: Seen) -> Path:
 
 
 SLACK_ECHOES: dict[str, Callable[[SlackStandIn], Answer]] = {
-    "invalid_auth": lambda s: Answer(200, json.dumps({"ok": False,
-                                                      "error": f"invalid_auth {TOKEN}"})),
-    "token_revoked": lambda s: Answer(200, json.dumps(
-        {"ok": False, "error": "token_revoked", "detail": f"token {TOKEN} was revoked"})),
+    "invalid_auth": lambda s: Answer(
+        200, json.dumps({"ok": False, "error": f"invalid_auth {TOKEN}"})
+    ),
+    "token_revoked": lambda s: Answer(
+        200,
+        json.dumps({"ok": False, "error": "token_revoked", "detail": f"token {TOKEN} was revoked"}),
+    ),
     "api 500": lambda s: Answer(500, f"internal error for {TOKEN} at {s.webhook_url}"),
     "hook 404": lambda s: Answer(404, f"no_service {s.webhook_url}"),
     "hook 500": lambda s: Answer(500, f"{s.webhook_url} failed"),
@@ -382,8 +423,11 @@ def test_slack_errors_that_echo_the_secret_do_not_get_it_shown(
     seen: Seen, slack: SlackStandIn, case: str
 ) -> None:
     slack.queue(SLACK_ECHOES[case](slack))
-    target = (["--webhook", slack.webhook_url] if case.startswith("hook") else
-              ["--token", TOKEN, "--channel", CHANNEL, "--api-url", slack.api_url])
+    target = (
+        ["--webhook", slack.webhook_url]
+        if case.startswith("hook")
+        else ["--token", TOKEN, "--channel", CHANNEL, "--api-url", slack.api_url]
+    )
     result = run(seen, "slack", "post", str(_digest_file(seen)), *target)
     assert result.exit_code == 4, result.output
     assert "Error: Posting message 1 of" in result.stderr
@@ -397,13 +441,29 @@ def test_slack_flags_are_masked_even_when_not_shaped_like_secrets(
     seen.secrets.append(other)
     slack.token = other
     slack.queue(Answer(200, json.dumps({"ok": False, "error": f"invalid_auth for {other}"})))
-    result = run(seen, "slack", "post", str(_digest_file(seen)), "--token", other,
-                 "--channel", CHANNEL, "--api-url", slack.api_url)
+    result = run(
+        seen,
+        "slack",
+        "post",
+        str(_digest_file(seen)),
+        "--token",
+        other,
+        "--channel",
+        CHANNEL,
+        "--api-url",
+        slack.api_url,
+    )
     assert result.exit_code == 4, result.output
 
 
-@pytest.mark.parametrize("url", ["http://h:abc/services/T/B/", "http://[::1/services/T/B/",
-                                 "https://hooks.slack.com:99999/services/T/B/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://h:abc/services/T/B/",
+        "http://[::1/services/T/B/",
+        "https://hooks.slack.com:99999/services/T/B/",
+    ],
+)
 def test_a_malformed_webhook_url_is_an_error_that_hides_it(seen: Seen, url: str) -> None:
     result = run(seen, "slack", "post", str(_digest_file(seen)), "--webhook", url + HOOK_SECRET)
     assert result.exit_code == 3, result.output  # a ConfigError, not a crash
@@ -420,8 +480,17 @@ def test_a_batch_run_saves_no_secret(seen: Seen) -> None:
     service = BatchService(answer_book(book), polls=2)
     out = seen.root / "out" / "batch"
     with StandIn(answer_book(book), routes=service.route) as server:
-        args = ["weekly", str(WEEKLY), "--base-url", server.base_url, "-o", str(out),
-                "--formats", "json,md", "--batch"]
+        args = [
+            "weekly",
+            str(WEEKLY),
+            "--base-url",
+            server.base_url,
+            "-o",
+            str(out),
+            "--formats",
+            "json,md",
+            "--batch",
+        ]
         first = run(seen, *args)
         assert first.exit_code == 75, first.output
         second = run(seen, *args)

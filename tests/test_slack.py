@@ -49,8 +49,10 @@ def slack() -> Iterator[SlackStandIn]:
 
 def test_text_escapes_control_characters_and_defuses_mentions() -> None:
     out = md.text("<!channel> & <script>alert(1)</script> <@U0123> @here <!here|x>")
-    assert out == ("&lt;!channel&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt; &lt;@U0123&gt; "
-                   "@\u2060here &lt;!here|x&gt;")
+    assert out == (
+        "&lt;!channel&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt; &lt;@U0123&gt; "
+        "@\u2060here &lt;!here|x&gt;"
+    )
     assert "<" not in out and ">" not in out
 
 
@@ -65,8 +67,10 @@ def test_text_makes_formatting_marks_inert_and_keeps_one_line() -> None:
     assert out == "∗bold∗ ˍitˍ ∼strike∼ ˋcodeˋ &gt; quote"
 
 
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "ftp://x.example/a",
-                                 "https://x.example/a b", None])
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)", "data:text/html,x", "ftp://x.example/a", "https://x.example/a b", None],
+)
 def test_only_http_addresses_become_links(url: str | None) -> None:
     assert md.link(url, "Title <b> & co") == "Title &lt;b&gt; &amp; co"
 
@@ -135,8 +139,10 @@ def test_fifty_stories_split_within_limits_each_claim_once(slack: SlackStandIn, 
         homes = {i for i, t in sections if t.startswith(f"*{n}. {md.text(first)}*")}
         assert len(homes) == 1
         (home,) = homes
-        assert all(any(marker(n, c) in t for i, t in sections if i == home)
-                   for c in range(len(story.claims) + 1))
+        assert all(
+            any(marker(n, c) in t for i, t in sections if i == home)
+            for c in range(len(story.claims) + 1)
+        )
 
 
 def test_webhook_continuations_are_numbered_and_announced(slack: SlackStandIn) -> None:
@@ -150,11 +156,14 @@ def test_webhook_continuations_are_numbered_and_announced(slack: SlackStandIn) -
     ]
     assert all("thread_ts" not in p for p in sent)
     assert texts(sent[0]["blocks"], "context")[-1] == (
-        f"_Continued in the next {total - 1} messages._")
+        f"_Continued in the next {total - 1} messages._"
+    )
     assert sent[0]["text"].startswith(f"Weekly brief · {period} (1/{total}): 2 articles briefed")
-    assert sent[1]["text"] == (f"Weekly brief · {period} (2/{total}): Story 4: tariffs &amp; "
-                               "trade, part 4; 5. Story 5: tariffs &amp; trade, part 5; 6. Story "
-                               "6: tariffs &amp; trade, part 6").replace("Story 4", "4. Story 4")
+    assert sent[1]["text"] == (
+        f"Weekly brief · {period} (2/{total}): Story 4: tariffs &amp; "
+        "trade, part 4; 5. Story 5: tariffs &amp; trade, part 5; 6. Story "
+        "6: tariffs &amp; trade, part 6"
+    ).replace("Story 4", "4. Story 4")
 
 
 def test_thread_replies_use_the_first_messages_ts(slack: SlackStandIn) -> None:
@@ -167,7 +176,8 @@ def test_thread_replies_use_the_first_messages_ts(slack: SlackStandIn) -> None:
     assert "thread_ts" not in bodies[0]
     assert all(b["thread_ts"] == first.ts for b in bodies[1:])
     assert texts(bodies[0]["blocks"], "context")[-1] == (
-        f"_Continued in the thread: {len(rest)} more messages._")
+        f"_Continued in the thread: {len(rest)} more messages._"
+    )
     assert [r.headers["authorization"] for r in slack.requests] == [f"Bearer {TOKEN}"] * len(posted)
 
 
@@ -188,8 +198,11 @@ def test_a_story_too_big_for_one_message_continues_with_its_name() -> None:
     digest = big_digest(stories=2, claims=60)
     messages = build_messages(digest, "en")
     assert len(messages) >= 4
-    carried = [texts(m.blocks, "context")[0] for m in messages[1:]
-               if texts(m.blocks, "context")[0].endswith("(continued)_")]
+    carried = [
+        texts(m.blocks, "context")[0]
+        for m in messages[1:]
+        if texts(m.blocks, "context")[0].endswith("(continued)_")
+    ]
     assert "_1. Story 1: tariffs &amp; trade, part 1 (continued)_" in carried
     sections = [t for m in messages for t in texts(m.blocks)]
     for story in (1, 2):
@@ -217,8 +230,10 @@ def test_a_brief_posts_end_to_end(slack: SlackStandIn, threaded: bool) -> None:
     (message,) = slack.messages
     assert header_of(message.blocks) == brief.title.en
     context = texts(message.blocks, "context")[0]
-    assert context == ("Original: <https://www.sohu.com/a/example?id=1&amp;from=feed|"
-                       f"{md.text(brief.article.title)}> — Sou Hu Cai Jing · 2025-10-25 12:49")
+    assert context == (
+        "Original: <https://www.sohu.com/a/example?id=1&amp;from=feed|"
+        f"{md.text(brief.article.title)}> — Sou Hu Cai Jing · 2025-10-25 12:49"
+    )
     sections = texts(message.blocks)
     cites = "".join(f"[{n}]" for n in brief.core_viewpoint.cites)
     assert sections[0] == f"*Core Viewpoint* — {md.text(brief.core_viewpoint.en)} {cites}"
@@ -233,12 +248,25 @@ def test_hostile_text_posts_as_inert_text(slack: SlackStandIn) -> None:
     post_document(hostile_brief(), webhook(slack), "both")
     payload = slack.requests[0].body
     dumped = json.dumps(payload, ensure_ascii=False)
-    for raw in ("<!channel>", "<!here>", "<!everyone>", "<@U0123>", "<script", "*bold*",
-                "<https://evil", "javascript:alert(1)|", "@everyone", "~gone~", "`code`"):
+    for raw in (
+        "<!channel>",
+        "<!here>",
+        "<!everyone>",
+        "<@U0123>",
+        "<script",
+        "*bold*",
+        "<https://evil",
+        "javascript:alert(1)|",
+        "@everyone",
+        "~gone~",
+        "`code`",
+    ):
         assert raw not in dumped, raw
     sections = texts(payload["blocks"])
-    assert sections[0].startswith("*Core Viewpoint* — &lt;script&gt;alert(1)&lt;/script&gt; "
-                                  "&amp; @\u2060everyone &lt;!everyone&gt; ∼gone∼ ˋcodeˋ [")
+    assert sections[0].startswith(
+        "*Core Viewpoint* — &lt;script&gt;alert(1)&lt;/script&gt; "
+        "&amp; @\u2060everyone &lt;!everyone&gt; ∼gone∼ ˋcodeˋ ["
+    )
     assert "• ∗bold∗ ˍitˍ &lt;https://evil.example|click&gt; | a &gt; b [" in sections[1]
     context = texts(payload["blocks"], "context")[0]
     assert "(javascript:alert(1))" in context and "<javascript" not in context

@@ -87,7 +87,8 @@ def test_dry_run_with_a_bot_token_marks_thread_replies(
     assert len(payloads) > 1 and "thread_ts" not in payloads[0]
     assert [p["thread_ts"] for p in payloads[1:]] == ["<first>"] * (len(payloads) - 1)
     assert payloads[0]["blocks"][0]["text"]["text"].startswith(
-        "Weekly brief / 每周简报 · 2024-06-24 – 2025-10-26 (1/")
+        "Weekly brief / 每周简报 · 2024-06-24 – 2025-10-26 (1/"
+    )
     assert slack.requests == []
 
 
@@ -118,9 +119,11 @@ def test_a_failed_webhook_post_says_what_went_out_and_resumes_without_repeats(
     slack.queue(Answer(500, "rollup_error"), at=3)
     first = run(str(digest_file), "--webhook", slack.webhook_url)
     assert first.exit_code == 4
-    assert (f"Error: Posting message 3 of {TOTAL} to webhook http://" in first.stderr
-            and "failed: Slack failed (HTTP 500 rollup_error). Already posted: messages 1-2."
-            in first.stderr)
+    assert (
+        f"Error: Posting message 3 of {TOTAL} to webhook http://" in first.stderr
+        and "failed: Slack failed (HTTP 500 rollup_error). Already posted: messages 1-2."
+        in first.stderr
+    )
     assert "Message 3 may have arrived anyway: check the channel" in first.stderr
     assert f"briefing slack post {digest_file} --resume-from 3, with the same" in first.stderr
     assert len(slack.messages) == 2
@@ -128,8 +131,7 @@ def test_a_failed_webhook_post_says_what_went_out_and_resumes_without_repeats(
     second = run(str(digest_file), "--webhook", slack.webhook_url, "--resume-from", "3")
     assert second.exit_code == 0, second.output
     period = "2024-06-24 – 2025-10-26"
-    assert headers(slack) == [
-        f"Weekly brief · {period} ({n}/{TOTAL})" for n in range(1, TOTAL + 1)]
+    assert headers(slack) == [f"Weekly brief · {period} ({n}/{TOTAL})" for n in range(1, TOTAL + 1)]
 
 
 def test_a_failed_thread_post_resumes_in_the_same_thread(
@@ -168,8 +170,13 @@ def write_config(path: Path, **values: str) -> Path:
 
 
 def test_flags_beat_environment_beat_the_config_file(tmp_path: Path) -> None:
-    config = write_config(tmp_path / "c.toml", webhook_url="https://file.example/hooks/f",
-                          bot_token="xoxb-file", channel="CFILE", api_url="http://api.example")
+    config = write_config(
+        tmp_path / "c.toml",
+        webhook_url="https://file.example/hooks/f",
+        bot_token="xoxb-file",
+        channel="CFILE",
+        api_url="http://api.example",
+    )
     target = resolve_target(config_path=config, env={})
     assert target is not None and target.token is not None
     assert (target.token.get_secret_value(), target.channel) == ("xoxb-file", "CFILE")
@@ -195,13 +202,23 @@ def test_a_webhook_is_used_when_the_token_has_no_channel(tmp_path: Path) -> None
 @pytest.mark.parametrize(
     ("kwargs", "error", "says"),
     [
-        ({}, ConfigError, "No Slack webhook or bot token - pass --webhook URL, set "
-                          "SLACK_WEBHOOK_URL, or add `webhook_url` under [slack] in"),
+        (
+            {},
+            ConfigError,
+            "No Slack webhook or bot token - pass --webhook URL, set "
+            "SLACK_WEBHOOK_URL, or add `webhook_url` under [slack] in",
+        ),
         ({"token": "xoxb-x"}, ConfigError, "A Slack bot token needs a channel"),
-        ({"webhook": "hooks.slack.com/services/T/B/SECRETx"}, ConfigError,
-         "is not an http(s) address"),
-        ({"webhook": "https://h.example/x", "token": "xoxb-x"}, InputError,
-         "Both --webhook and --token"),
+        (
+            {"webhook": "hooks.slack.com/services/T/B/SECRETx"},
+            ConfigError,
+            "is not an http(s) address",
+        ),
+        (
+            {"webhook": "https://h.example/x", "token": "xoxb-x"},
+            InputError,
+            "Both --webhook and --token",
+        ),
     ],
 )
 def test_unusable_settings_say_how_to_fix_them(
@@ -229,14 +246,18 @@ def test_exit_codes_for_user_mistakes(tmp_path: Path, digest_file: Path) -> None
 
 
 def all_text(result: Result, caplog: pytest.LogCaptureFixture, folder: Path) -> str:
-    files = [p.read_text(encoding="utf-8", errors="replace")
-             for p in folder.rglob("*") if p.is_file()]
+    files = [
+        p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file()
+    ]
     return "\n".join([result.stdout, result.stderr, caplog.text, *files])
 
 
 @pytest.mark.parametrize("case", ["ok", "refused", "unreachable", "dry-run", "invalid-url"])
 def test_the_webhook_url_appears_in_no_output_log_or_file(
-    slack: SlackStandIn, digest_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+    slack: SlackStandIn,
+    digest_file: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
     case: str,
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -249,8 +270,7 @@ def test_the_webhook_url_appears_in_no_output_log_or_file(
         url = url.replace("http://", "")
     args = ["--dry-run"] if case == "dry-run" else []
     result = run(str(digest_file), "--webhook", url, *args)
-    assert result.exit_code == {"ok": 0, "dry-run": 0, "invalid-url": 3}.get(case, 4), (
-        result.output)
+    assert result.exit_code == {"ok": 0, "dry-run": 0, "invalid-url": 3}.get(case, 4), result.output
     seen = all_text(result, caplog, tmp_path)
     assert WEBHOOK_SECRET not in seen
     if case != "dry-run":
@@ -261,7 +281,10 @@ def test_the_webhook_url_appears_in_no_output_log_or_file(
 
 @pytest.mark.parametrize("case", ["ok", "wrong-token", "unreachable"])
 def test_the_bot_token_appears_in_no_output_log_or_file(
-    slack: SlackStandIn, digest_file: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture,
+    slack: SlackStandIn,
+    digest_file: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
     case: str,
 ) -> None:
     caplog.set_level(logging.DEBUG)

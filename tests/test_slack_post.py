@@ -42,8 +42,7 @@ def test_429_waits_retry_after_and_posts_once(slack: SlackStandIn, threaded: boo
     assert sleeps == [7.0, 2.0]
     assert len(posted) == len(slack.messages) == len(messages)
     assert len(slack.requests) == len(messages) + 2
-    assert [header_of(m.blocks) for m in slack.messages] == [
-        header_of(m.blocks) for m in messages]
+    assert [header_of(m.blocks) for m in slack.messages] == [header_of(m.blocks) for m in messages]
 
 
 def test_429_that_does_not_stop_is_reported(slack: SlackStandIn) -> None:
@@ -86,14 +85,26 @@ def test_unknown_webhook_says_to_copy_it_again(slack: SlackStandIn) -> None:
 @pytest.mark.parametrize(
     ("answer", "said", "fix"),
     [
-        (Answer(403, "action_prohibited"), "refused the post (HTTP 403 action_prohibited)",
-         "ask a workspace admin"),
-        (Answer(403, "invalid_token"), "no longer accepts this webhook (HTTP 403 invalid_token)",
-         "uninstalled or its token revoked"),
-        (Answer(410, "channel_is_archived"), "channel is archived (HTTP 410",
-         "Unarchive the channel"),
-        (Answer(500, "rollup_error"), "Slack failed (HTTP 500 rollup_error)",
-         "may have arrived anyway"),
+        (
+            Answer(403, "action_prohibited"),
+            "refused the post (HTTP 403 action_prohibited)",
+            "ask a workspace admin",
+        ),
+        (
+            Answer(403, "invalid_token"),
+            "no longer accepts this webhook (HTTP 403 invalid_token)",
+            "uninstalled or its token revoked",
+        ),
+        (
+            Answer(410, "channel_is_archived"),
+            "channel is archived (HTTP 410",
+            "Unarchive the channel",
+        ),
+        (
+            Answer(500, "rollup_error"),
+            "Slack failed (HTTP 500 rollup_error)",
+            "may have arrived anyway",
+        ),
     ],
 )
 def test_webhook_errors_say_what_to_do(
@@ -107,12 +118,24 @@ def test_webhook_errors_say_what_to_do(
 @pytest.mark.parametrize(
     ("token", "channel", "said", "fix"),
     [
-        ("xoxb-wrong-token", CHANNEL, "rejected the bot token: invalid_auth",
-         "Bot User OAuth Token (xoxb-…)"),
-        (TOKEN, "C0NOWHERE", "no channel 'C0NOWHERE' that this bot can see: channel_not_found",
-         "Pass the channel's ID"),
-        (TOKEN, "C0OUTSIDE", "not a member of channel 'C0OUTSIDE': not_in_channel",
-         "/invite @<your app>"),
+        (
+            "xoxb-wrong-token",
+            CHANNEL,
+            "rejected the bot token: invalid_auth",
+            "Bot User OAuth Token (xoxb-…)",
+        ),
+        (
+            TOKEN,
+            "C0NOWHERE",
+            "no channel 'C0NOWHERE' that this bot can see: channel_not_found",
+            "Pass the channel's ID",
+        ),
+        (
+            TOKEN,
+            "C0OUTSIDE",
+            "not a member of channel 'C0OUTSIDE': not_in_channel",
+            "/invite @<your app>",
+        ),
     ],
 )
 def test_web_api_errors_say_what_to_do(
@@ -177,9 +200,13 @@ def section(chars: int) -> dict[str, Any]:
     [
         ({"text": "t", "blocks": [{"type": "divider"}] * 51}, "invalid_blocks"),
         ({"text": "t", "blocks": [section(3001)]}, "invalid_blocks"),
-        ({"text": "t", "blocks": [{"type": "header",
-                                   "text": {"type": "plain_text", "text": "h" * 151}}]},
-         "invalid_blocks"),
+        (
+            {
+                "text": "t",
+                "blocks": [{"type": "header", "text": {"type": "plain_text", "text": "h" * 151}}],
+            },
+            "invalid_blocks",
+        ),
         ({"text": "t", "blocks": [section(2900)] * 5}, "msg_blocks_too_long"),
         ({"text": "t" * 40_001}, "msg_too_long"),
         ({"blocks": [section(10)]}, "no_text"),

@@ -32,16 +32,20 @@ def _answer(shoigu: str, regulation: str) -> dict:
         "title": {"en": "Rare earths: Russia and China", "zh": "稀土：俄罗斯与中国"},
         "summary": {
             "en": "Russia plans to invest 700 billion rubles in its own rare-earth chain, while "
-                  "China's regulation takes effect on October 1, 2024.",
+            "China's regulation takes effect on October 1, 2024.",
             "zh": "俄罗斯计划投资7000亿卢布建设自主稀土产业链，中国的条例自2024年10月1日起施行。",
-            "cites": [{"article": shoigu, "paragraphs": [3]},
-                      {"article": regulation, "paragraphs": [1]}],
+            "cites": [
+                {"article": shoigu, "paragraphs": [3]},
+                {"article": regulation, "paragraphs": [1]},
+            ],
         },
-        "claims": [{
-            "en": "China's Rare Earth Management Regulation has 32 articles.",
-            "zh": "中国《稀土管理条例》共32条。",
-            "cites": [{"article": regulation, "paragraphs": [1]}],
-        }],
+        "claims": [
+            {
+                "en": "China's Rare Earth Management Regulation has 32 articles.",
+                "zh": "中国《稀土管理条例》共32条。",
+                "cites": [{"article": regulation, "paragraphs": [1]}],
+            }
+        ],
     }
 
 
@@ -61,8 +65,7 @@ def test_wrong_cross_article_cites_are_caught(briefs: list[Brief]) -> None:
     articles = {b.article.id: b.article for b in briefs}
     bad = copy.deepcopy(_answer(s, r))
     bad["claims"][0]["cites"] = [{"article": "0123456789ab", "paragraphs": [1]}]
-    bad["summary"]["cites"] = [{"article": s, "paragraphs": [9]},
-                               {"article": r, "paragraphs": [1]}]
+    bad["summary"]["cites"] = [{"article": s, "paragraphs": [9]}, {"article": r, "paragraphs": [1]}]
     story = story_from_answer(StoryAnswer.model_validate(bad), [s, r])
     kinds = [(f.where, f.kind) for f in check_story(story, articles)]
     assert ("summary", "cite-out-of-range") in kinds
@@ -108,9 +111,9 @@ def test_a_story_claim_without_numbers_must_share_wording_with_its_cites(
     words = "".join(c for c in articles[s].paragraphs[1] if "\u4e00" <= c <= "\u9fff")[:20]
     answer["claims"][0].update(zh=words + "。", en="Words of the article.")
     answer["claims"][0]["cites"] = [{"article": s, "paragraphs": [2]}]
-    assert check_story(story_from_answer(StoryAnswer.model_validate(answer), [s, r]),
-                       articles) == []
+    assert (
+        check_story(story_from_answer(StoryAnswer.model_validate(answer), [s, r]), articles) == []
+    )
     answer["claims"][0]["cites"] = [{"article": r, "paragraphs": [1]}]
-    findings = check_story(story_from_answer(StoryAnswer.model_validate(answer), [s, r]),
-                           articles)
+    findings = check_story(story_from_answer(StoryAnswer.model_validate(answer), [s, r]), articles)
     assert [(f.where, f.kind) for f in findings] == [("claims[0]", "text-not-in-cited")]

@@ -45,8 +45,10 @@ def week(tmp_path: Path) -> Path:
     text = SHOIGU.read_text("utf-8").replace("2025-10-25 12:49", "2025-10-26 03:24")
     (folder / "a-repost.txt").write_text(text, "utf-8")
     (folder / "broken.html").write_bytes(bytes(range(256)) * 4)
-    feed = [json.dumps({"title": "旧闻", "published": "2020-01-01", "text": "二〇二〇年的旧闻。"}),
-            "{not json"]
+    feed = [
+        json.dumps({"title": "旧闻", "published": "2020-01-01", "text": "二〇二〇年的旧闻。"}),
+        "{not json",
+    ]
     (folder / "feed.jsonl").write_text("\n".join(feed) + "\n", "utf-8")
     return folder
 
@@ -90,12 +92,25 @@ def test_full_run_writes_every_format_and_survives_a_failed_call(
     out = tmp_path / "out"
     book = _book(SHOIGU)  # no answer for the regulation: its calls fail with 404
     with StandIn(answer_book(book)) as server:
-        result = run("weekly", str(week), "--since", "2024-01-01", "--base-url", server.base_url,
-                     "-o", str(out), "--lang", "both")
+        result = run(
+            "weekly",
+            str(week),
+            "--since",
+            "2024-01-01",
+            "--base-url",
+            server.base_url,
+            "-o",
+            str(out),
+            "--lang",
+            "both",
+        )
         first_calls = len(server.requests)
     assert result.exit_code == 1, result.output  # failures are reported in the exit code
     assert sorted(p.name for p in out.iterdir()) == [
-        "brief.html", "brief.md", "brief.pdf", "digest.json"
+        "brief.html",
+        "brief.md",
+        "brief.pdf",
+        "digest.json",
     ]
     digest = Digest.model_validate_json((out / "digest.json").read_text("utf-8"))
     assert [b.article.id for b in digest.briefs] == ["781dc613f876"]
@@ -111,8 +126,18 @@ def test_full_run_writes_every_format_and_survives_a_failed_call(
     # The rerun asks only for what failed: the answer already received comes from the cache.
     book.update(_book(REGULATION))
     with StandIn(answer_book(book)) as server:
-        result = run("weekly", str(week), "--since", "2024-01-01", "--base-url", server.base_url,
-                     "-o", str(out), "--formats", "json")
+        result = run(
+            "weekly",
+            str(week),
+            "--since",
+            "2024-01-01",
+            "--base-url",
+            server.base_url,
+            "-o",
+            str(out),
+            "--formats",
+            "json",
+        )
         asked = [r.body["messages"][-1]["content"] for r in server.requests]
     assert first_calls >= 2
     assert len(asked) == 1 and "稀土管理条例" in asked[0]
@@ -121,8 +146,18 @@ def test_full_run_writes_every_format_and_survives_a_failed_call(
 
     # Nothing changed: a third run makes no model call at all.
     with StandIn(answer_book(book)) as server:
-        result = run("weekly", str(week), "--since", "2024-01-01", "--base-url", server.base_url,
-                     "-o", str(out), "--formats", "json")
+        result = run(
+            "weekly",
+            str(week),
+            "--since",
+            "2024-01-01",
+            "--base-url",
+            server.base_url,
+            "-o",
+            str(out),
+            "--formats",
+            "json",
+        )
         assert server.requests == []
     assert result.exit_code == 1  # the unreadable files are still listed
     assert "2 answer(s) from the cache" in result.stderr

@@ -36,9 +36,14 @@ def main(
     ] = False,
     verbose: Annotated[
         int,
-        typer.Option("--verbose", "-v", count=True, show_default=False,
-                     help="Log to stderr: -v what briefing does, -vv also the HTTP requests "
-                     "(openai, httpx, slack_sdk). Secrets are masked."),
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            show_default=False,
+            help="Log to stderr: -v what briefing does, -vv also the HTTP requests "
+            "(openai, httpx, slack_sdk). Secrets are masked.",
+        ),
     ] = 0,
 ) -> None:
     """Turn Chinese articles into verified bilingual briefs."""

@@ -78,18 +78,30 @@ def weekly(
     max_cost: MaxCostOpt = None,
     batch: Annotated[
         bool,
-        typer.Option("--batch", help="Brief through the OpenAI Batch API: half the price, "
-                     "answers within 24 h. Run the same command again to pick the batch up."),
+        typer.Option(
+            "--batch",
+            help="Brief through the OpenAI Batch API: half the price, "
+            "answers within 24 h. Run the same command again to pick the batch up.",
+        ),
     ] = False,
     batch_wait: Annotated[
         float,
-        typer.Option("--batch-wait", min=0, metavar="SECONDS", help="How long to wait for "
-                     "the batch (0: check once); if it is not done by then, exit 75."),
+        typer.Option(
+            "--batch-wait",
+            min=0,
+            metavar="SECONDS",
+            help="How long to wait for "
+            "the batch (0: check once); if it is not done by then, exit 75.",
+        ),
     ] = 0.0,
     concurrency: Annotated[
         int | None,
-        typer.Option("--concurrency", min=1, help="Model calls at once [default: the "
-                     "provider's, e.g. 8 for openai; `concurrency` in the config file]."),
+        typer.Option(
+            "--concurrency",
+            min=1,
+            help="Model calls at once [default: the "
+            "provider's, e.g. 8 for openai; `concurrency` in the config file].",
+        ),
     ] = None,
     max_bytes: MaxBytesOpt = None,
 ) -> None:
@@ -109,8 +121,10 @@ def weekly(
                 f"Choose from {', '.join(FORMATS)}, e.g. --formats md,pdf.",
             )
         if batch and max_cost is not None:
-            raise InputError("--max-cost does not apply to --batch.",
-                             "Check the cost first with `briefing estimate`, then run --batch.")
+            raise InputError(
+                "--max-cost does not apply to --batch.",
+                "Check the cost first with `briefing estimate`, then run --batch.",
+            )
         prepared = _prepare(inputs, since, until, week, max_bytes)
         if dry_run:
             _emit_plan(plan_digest(prepared), output)
@@ -123,11 +137,11 @@ def weekly(
             _check_projection(estimate_run(prepared, settings.model), max_cost)
         # A batch needs the client right under the cache (briefing.llm.batch.backend); its
         # briefs then come from the cache, and the story calls go without our rate limiter.
-        llm = make_client(settings, replay, no_cache=no_cache, max_cost=max_cost,
-                          rate_limited=not batch)
+        llm = make_client(
+            settings, replay, no_cache=no_cache, max_cost=max_cost, rate_limited=not batch
+        )
         workers = concurrency or settings.concurrency
-        err(f"Briefing {len(prepared.articles)} article(s) with {llm.model}, "
-            f"{workers} at a time…")
+        err(f"Briefing {len(prepared.articles)} article(s) with {llm.model}, {workers} at a time…")
         batched = _batch(prepared.articles, llm, batch_wait) if batch else None
         interrupted = False
         with progress_display(err) as show:
@@ -166,11 +180,18 @@ def _check_writable(folder: Path) -> None:
     existing = folder.absolute()
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
-    problem = ("is not a folder" if not existing.is_dir() else
-               "is not writable" if not os.access(existing, os.W_OK) else None)
+    problem = (
+        "is not a folder"
+        if not existing.is_dir()
+        else "is not writable"
+        if not os.access(existing, os.W_OK)
+        else None
+    )
     if problem:
-        raise InputError(f"Cannot write to the output folder {folder}: {existing} {problem}.",
-                         "Choose a writable folder with -o.")
+        raise InputError(
+            f"Cannot write to the output folder {folder}: {existing} {problem}.",
+            "Choose a writable folder with -o.",
+        )
 
 
 def _slack_target() -> SlackTarget | None:
@@ -258,8 +279,11 @@ def estimate(
     for a in result.articles:
         fits = "" if a.fits else "  (over the context: will be split)"
         typer.echo(f"{a.tokens_in:>8,} in {a.tokens_out:>7,} out  {a.input}{fits}")
-    cost = "unknown (no price for this model)" if result.cost_usd is None else (
-        f"${result.cost_usd:.4f}")
+    cost = (
+        "unknown (no price for this model)"
+        if result.cost_usd is None
+        else (f"${result.cost_usd:.4f}")
+    )
     typer.echo(
         f"{len(result.articles)} article(s) and their stories on {result.model}: "
         f"{result.total.tokens_in:,} tokens in, {result.total.tokens_out:,} out expected, "

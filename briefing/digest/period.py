@@ -38,8 +38,10 @@ def published_day(published: str | None) -> date | None:
 def parse_window(since: str | None, until: str | None, week: str | None) -> Window:
     """The window from the options; InputError with an example when one is malformed."""
     if week and (since or until):
-        raise InputError("--week cannot be combined with --since or --until.",
-                         "Give either --week 2025-W43, or --since/--until dates.")
+        raise InputError(
+            "--week cannot be combined with --since or --until.",
+            "Give either --week 2025-W43, or --since/--until dates.",
+        )
     if week:
         match = _WEEK.match(week.strip())
         if not match:

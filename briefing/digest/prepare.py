@@ -30,7 +30,10 @@ class Prepared(Model):
 
 
 def prepare(
-    inputs: list[str], window: Window, *, threshold: float = DUPLICATE_THRESHOLD,
+    inputs: list[str],
+    window: Window,
+    *,
+    threshold: float = DUPLICATE_THRESHOLD,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Prepared:
     """Read the inputs and decide what to brief; InputError when nothing is left to brief.

@@ -38,5 +38,7 @@ def unsupported(statement: str, cited: list[str]) -> str | None:
     share = shared(statement, cited)
     if share is None or not cited or share >= MIN_SHARE:
         return None
-    return (f"the Chinese shares {share:.0%} of its wording with what it cites; "
-            "check that those paragraphs say it, or cite the ones that do")
+    return (
+        f"the Chinese shares {share:.0%} of its wording with what it cites; "
+        "check that those paragraphs say it, or cite the ones that do"
+    )

@@ -191,9 +191,7 @@ def _by_line(lines: list[bytes]) -> _Lines:
             readings = (raw.decode("utf-8", "replace"), raw.decode(legacy, "replace"))
             out.append(max(readings, key=_chinese_share))
             kinds.add("replaced")
-    return _Lines(
-        "\n".join(out), "utf8" in kinds, bool(kinds - {"utf8"}), "replaced" in kinds
-    )
+    return _Lines("\n".join(out), "utf8" in kinds, bool(kinds - {"utf8"}), "replaced" in kinds)
 
 
 def _detect(data: bytes) -> str | None:

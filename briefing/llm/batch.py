@@ -128,8 +128,12 @@ def brief_requests(articles: list[Article], llm: LLM) -> list[BatchRequest]:
 
 
 def _request(
-    cached: CachedLLM, chat: OpenAIChat, messages: list[ChatMessage], schema: type[BaseModel],
-    name: str, label: str,
+    cached: CachedLLM,
+    chat: OpenAIChat,
+    messages: list[ChatMessage],
+    schema: type[BaseModel],
+    name: str,
+    label: str,
 ) -> BatchRequest:
     conversation = [{"role": m.role, "content": m.content} for m in messages]
     # The client's own request builder: the batch line cannot drift from the live request.
@@ -138,18 +142,27 @@ def _request(
 
 
 def prefill_briefs(
-    articles: list[Article], llm: LLM, *, wait: float = 0.0,
-    sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+    articles: list[Article],
+    llm: LLM,
+    *,
+    wait: float = 0.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
     progress: Progress = lambda _: None,
 ) -> BatchOutcome:
     """Answer every article's first brief request through a batch, into the response cache."""
-    return run_batch(brief_requests(articles, llm), llm, wait=wait, sleep=sleep, clock=clock,
-                     progress=progress)
+    return run_batch(
+        brief_requests(articles, llm), llm, wait=wait, sleep=sleep, clock=clock, progress=progress
+    )
 
 
 def run_batch(
-    requests: list[BatchRequest], llm: LLM, *, wait: float = 0.0,
-    sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+    requests: list[BatchRequest],
+    llm: LLM,
+    *,
+    wait: float = 0.0,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
     progress: Progress = lambda _: None,
 ) -> BatchOutcome:
     """Submit or resume the batch for the uncached `requests`, poll up to `wait` seconds, store.
@@ -167,15 +180,19 @@ def run_batch(
         return outcome
     states = [s for s in load_states(folder) if not s.closed and s.requests.keys() & pending.keys()]
     for state in states:
-        progress(f"Resuming batch {state.batch_id or '(not yet created)'} ({state.status}, "
-                 f"{state.done + state.failed}/{len(state.requests)} done), "
-                 f"submitted {state.created_at}.")
+        progress(
+            f"Resuming batch {state.batch_id or '(not yet created)'} ({state.status}, "
+            f"{state.done + state.failed}/{len(state.requests)} done), "
+            f"submitted {state.created_at}."
+        )
     covered = {key for state in states for key in state.requests}
     new = [r for key, r in pending.items() if key not in covered]
     for name in dict.fromkeys(r.name for r in new):
         states.append(_submit([r for r in new if r.name == name], client, chat, folder))
-        progress(f"Submitted batch {states[-1].batch_id}: {len(states[-1].requests)} "
-                 f"{name} request(s) at the batch price, answered within 24 h.")
+        progress(
+            f"Submitted batch {states[-1].batch_id}: {len(states[-1].requests)} "
+            f"{name} request(s) at the batch price, answered within 24 h."
+        )
 
     deadline, polls, broken = clock() + wait, 0, []
     while True:
@@ -207,16 +224,25 @@ def _submit(
     requests: list[BatchRequest], client: openai.OpenAI, chat: OpenAIChat, folder: Path
 ) -> BatchState:
     if len(requests) > MAX_REQUESTS:
-        raise InputError(f"{len(requests)} requests are more than one batch takes "
-                         f"({MAX_REQUESTS}).", "Brief fewer articles per run (--since/--until).")
+        raise InputError(
+            f"{len(requests)} requests are more than one batch takes ({MAX_REQUESTS}).",
+            "Brief fewer articles per run (--since/--until).",
+        )
     lines = [
-        json.dumps({"custom_id": r.key, "method": "POST", "url": ENDPOINT, "body": r.body},
-                   ensure_ascii=False)
+        json.dumps(
+            {"custom_id": r.key, "method": "POST", "url": ENDPOINT, "body": r.body},
+            ensure_ascii=False,
+        )
         for r in requests
     ]
     stamp = now()
-    state = BatchState(name=requests[0].name, model=chat.model, created_at=stamp, updated_at=stamp,
-                       requests={r.key: r.label for r in requests})
+    state = BatchState(
+        name=requests[0].name,
+        model=chat.model,
+        created_at=stamp,
+        updated_at=stamp,
+        requests={r.key: r.label for r in requests},
+    )
     with _api(chat.settings, "Uploading the batch file"):
         data = ("\n".join(lines) + "\n").encode("utf-8")
         uploaded = client.files.create(file=("briefing-batch.jsonl", data), purpose="batch")
@@ -233,7 +259,9 @@ def _create(client: openai.OpenAI, input_file_id: str) -> Batch:
     # Never retried: the SDK sends no idempotency key, so a retry whose first attempt got
     # through would create (and bill) a second batch. A lost answer is found by its file.
     return client.with_options(max_retries=0).batches.create(
-        input_file_id=input_file_id, endpoint=ENDPOINT, completion_window="24h",
+        input_file_id=input_file_id,
+        endpoint=ENDPOINT,
+        completion_window="24h",
         metadata={"created_by": "briefing weekly --batch"},
     )
 
@@ -251,8 +279,9 @@ def _ensure_batch(state: BatchState, client: openai.OpenAI, folder: Path) -> Bat
                 f"Run with the --base-url it was submitted to, or delete "
                 f"{state_path(folder, state)} to submit a new batch.",
             ) from None
-    found = [b for b in client.batches.list(limit=100).data
-             if b.input_file_id == state.input_file_id]
+    found = [
+        b for b in client.batches.list(limit=100).data if b.input_file_id == state.input_file_id
+    ]
     batch = found[0] if found else _create(client, state.input_file_id or "")
     state.batch_id = batch.id
     _update(state, batch, folder)
@@ -267,8 +296,13 @@ def _update(state: BatchState, batch: Batch, folder: Path) -> None:
 
 
 def _ingest(
-    state: BatchState, batch: Batch, client: openai.OpenAI, cached: CachedLLM, chat: OpenAIChat,
-    folder: Path, outcome: BatchOutcome,
+    state: BatchState,
+    batch: Batch,
+    client: openai.OpenAI,
+    cached: CachedLLM,
+    chat: OpenAIChat,
+    folder: Path,
+    outcome: BatchOutcome,
 ) -> None:
     """Store every usable answer of a finished batch under its key; note why others are not."""
     schema = SCHEMAS[state.name]
@@ -311,16 +345,17 @@ def _ingest(
     ]
 
 
-def _close_failed(
-    state: BatchState, batch: Batch, folder: Path, settings: Settings
-) -> LLMError:
+def _close_failed(state: BatchState, batch: Batch, folder: Path, settings: Settings) -> LLMError:
     """Close a batch that failed as a whole, so that the next run submits a new one."""
     state.closed = True
     save_state(state, folder)
-    reasons = "; ".join(
-        f"{e.message}" + (f" (line {e.line})" if e.line else "")
-        for e in (batch.errors.data or [] if batch.errors else [])
-    ) or "no reason given"
+    reasons = (
+        "; ".join(
+            f"{e.message}" + (f" (line {e.line})" if e.line else "")
+            for e in (batch.errors.data or [] if batch.errors else [])
+        )
+        or "no reason given"
+    )
     return LLMError(
         f"Batch {batch.id} failed: {failures.redact(reasons, settings)[:500]}",
         "Nothing was answered, so nothing was charged; run the same command again to submit "
@@ -365,8 +400,9 @@ def _api(settings: Settings, what: str) -> Iterator[None]:
         else:
             hint = "Run the same command again: the batch state is saved, nothing is paid twice."
         message = "" if status == 401 else f": {failures.server_message(exc, settings)}"
-        raise LLMError(f"{what} failed (HTTP {status} from {settings.base_url}){message}",
-                       hint) from None
+        raise LLMError(
+            f"{what} failed (HTTP {status} from {settings.base_url}){message}", hint
+        ) from None
     except openai.APIConnectionError as exc:
         raise failures.transport_error(exc, settings, settings.max_retries + 1) from None
 

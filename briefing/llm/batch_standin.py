@@ -37,8 +37,13 @@ class BatchService:
     """
 
     def __init__(
-        self, responder: Responder, *, polls: int = 1, final: Final = "completed",
-        answered: int = 0, lose_creates: int = 0,
+        self,
+        responder: Responder,
+        *,
+        polls: int = 1,
+        final: Final = "completed",
+        answered: int = 0,
+        lose_creates: int = 0,
     ) -> None:
         self.responder = responder
         self.polls = max(1, polls)
@@ -59,9 +64,7 @@ class BatchService:
         with self._lock:
             return self._route(method, parts[1:], headers, body)
 
-    def _route(
-        self, method: str, parts: list[str], headers: dict[str, str], body: bytes
-    ) -> Reply:
+    def _route(self, method: str, parts: list[str], headers: dict[str, str], body: bytes) -> Reply:
         match method, parts:
             case "POST", ["files"]:
                 return self._upload(headers.get("content-type", ""), body)
@@ -71,9 +74,15 @@ class BatchService:
                 return self._create(json.loads(body or b"{}"))
             case "GET", ["batches"]:
                 data = [self.batches[i] for i in reversed(self.created)]
-                return _json({"object": "list", "data": data, "has_more": False,
-                              "first_id": data[0]["id"] if data else None,
-                              "last_id": data[-1]["id"] if data else None})
+                return _json(
+                    {
+                        "object": "list",
+                        "data": data,
+                        "has_more": False,
+                        "first_id": data[0]["id"] if data else None,
+                        "last_id": data[-1]["id"] if data else None,
+                    }
+                )
             case "GET", ["batches", batch_id] if batch_id in self.batches:
                 return _json(self._poll(batch_id))
         return error(404, f"stand-in: no {method} /v1/{'/'.join(parts)}")
@@ -106,9 +115,16 @@ class BatchService:
         batch_id = f"batch_standin{len(self.created) + 1}"
         lines = self.files[input_id][1].decode("utf-8").splitlines()
         self.batches[batch_id] = {
-            "id": batch_id, "object": "batch", "endpoint": ENDPOINT, "errors": None,
-            "input_file_id": input_id, "completion_window": "24h", "status": "validating",
-            "output_file_id": None, "error_file_id": None, "created_at": CREATED,
+            "id": batch_id,
+            "object": "batch",
+            "endpoint": ENDPOINT,
+            "errors": None,
+            "input_file_id": input_id,
+            "completion_window": "24h",
+            "status": "validating",
+            "output_file_id": None,
+            "error_file_id": None,
+            "created_at": CREATED,
             "metadata": request.get("metadata"),
             "request_counts": {"total": len(lines), "completed": 0, "failed": 0},
         }
@@ -132,9 +148,17 @@ class BatchService:
             return batch
         if self.final == "failed":
             batch["status"] = "failed"
-            batch["errors"] = {"object": "list", "data": [
-                {"code": "invalid_request", "message": "stand-in: the batch failed",
-                 "param": None, "line": None}]}
+            batch["errors"] = {
+                "object": "list",
+                "data": [
+                    {
+                        "code": "invalid_request",
+                        "message": "stand-in: the batch failed",
+                        "param": None,
+                        "line": None,
+                    }
+                ],
+            }
             counts["completed"] = 0
             return batch
         self._finish(batch)
@@ -146,20 +170,29 @@ class BatchService:
         output, errors = [], []
         for n, line in enumerate(lines):
             item = json.loads(line)
-            out = {"id": f"batch_req_{n + 1}", "custom_id": item["custom_id"], "response": None,
-                   "error": None}
+            out = {
+                "id": f"batch_req_{n + 1}",
+                "custom_id": item["custom_id"],
+                "response": None,
+                "error": None,
+            }
             if n >= limit:
-                out["error"] = {"code": "batch_expired",
-                                "message": "This request could not be executed before the "
-                                "completion window expired."}
+                out["error"] = {
+                    "code": "batch_expired",
+                    "message": "This request could not be executed before the "
+                    "completion window expired.",
+                }
                 errors.append(out)
                 continue
             request = item["body"]
             reply = self.responder(request)
             reply = answer(reply) if isinstance(reply, str) else reply
             text = reply.body if reply.body is not None else completion_json(request, reply)
-            out["response"] = {"status_code": reply.status, "request_id": f"req_{n + 1}",
-                               "body": json.loads(text)}
+            out["response"] = {
+                "status_code": reply.status,
+                "request_id": f"req_{n + 1}",
+                "body": json.loads(text),
+            }
             (output if reply.status == 200 else errors).append(out)
         counts = batch["request_counts"]
         counts["completed"], counts["failed"] = len(output), len(errors)
@@ -173,8 +206,15 @@ class BatchService:
 
 
 def _file(file_id: str, purpose: str, content: bytes, filename: str) -> dict[str, Any]:
-    return {"id": file_id, "object": "file", "bytes": len(content), "created_at": CREATED,
-            "filename": filename, "purpose": purpose, "status": "processed"}
+    return {
+        "id": file_id,
+        "object": "file",
+        "bytes": len(content),
+        "created_at": CREATED,
+        "filename": filename,
+        "purpose": purpose,
+        "status": "processed",
+    }
 
 
 def _json(body: dict[str, Any]) -> Reply:

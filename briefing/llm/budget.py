@@ -56,8 +56,9 @@ class BudgetLLM:
             # An answer that never validated was still paid for.
             paid = 0.0
             if isinstance(exc, InvalidAnswerError):
-                paid = self._cost(Usage(prompt_tokens=exc.prompt_tokens,
-                                        completion_tokens=exc.completion_tokens))
+                paid = self._cost(
+                    Usage(prompt_tokens=exc.prompt_tokens, completion_tokens=exc.completion_tokens)
+                )
             with self._lock:
                 self.spent += paid - expected
             raise

@@ -67,8 +67,9 @@ class ResponseCache:
         self._lock = threading.Lock()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, check_same_thread=False,
-                                       isolation_level=None)
+            self._db = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None
+            )
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(_SCHEMA)
         except (OSError, sqlite3.Error) as exc:
@@ -84,7 +85,8 @@ class ResponseCache:
             with self._lock:
                 row = self._db.execute(
                     "SELECT raw, model, prompt_tokens, completion_tokens FROM answers"
-                    " WHERE key = ?", (key,),
+                    " WHERE key = ?",
+                    (key,),
                 ).fetchone()
         except sqlite3.Error as exc:
             log.warning("The cache %s could not be read (%s); asking the model.", self.path, exc)
@@ -103,8 +105,12 @@ class ResponseCache:
                     (key, raw, model, usage.prompt_tokens, usage.completion_tokens),
                 )
         except sqlite3.Error as exc:  # disk full, locked too long: the answer is still used
-            log.warning("An answer could not be stored in the cache %s (%s); this run uses it, "
-                        "a rerun would ask for it again.", self.path, exc)
+            log.warning(
+                "An answer could not be stored in the cache %s (%s); this run uses it, "
+                "a rerun would ask for it again.",
+                self.path,
+                exc,
+            )
             return False
         return True
 
@@ -117,8 +123,13 @@ class ResponseCache:
             ).fetchone()
         size = sum(p.stat().st_size for p in self.path.parent.glob(self.path.name + "*"))
         return CacheStats(
-            path=str(self.path), answers=row[0], prompt_tokens=row[1], completion_tokens=row[2],
-            oldest=row[3], newest=row[4], bytes=size,
+            path=str(self.path),
+            answers=row[0],
+            prompt_tokens=row[1],
+            completion_tokens=row[2],
+            oldest=row[3],
+            newest=row[4],
+            bytes=size,
         )
 
     def clear(self) -> int:

@@ -106,9 +106,7 @@ class OpenAIChat:
             )
         raise AssertionError("unreachable")  # the loop returns or raises
 
-    def _create(
-        self, conversation: list[dict[str, str]], schema: type[T], name: str
-    ) -> ChatReply:
+    def _create(self, conversation: list[dict[str, str]], schema: type[T], name: str) -> ChatReply:
         """One chat completion, retried on transient failures; LLMError when it cannot be had."""
         retries = 0
         while True:
@@ -138,8 +136,14 @@ class OpenAIChat:
             with self._count:
                 self.retried += 1
             wait = self._backoff.delay(retries, failure)
-            log.warning("%s from %s; retry %d of %d in %.1f s", type(failure).__name__,
-                        self.settings.base_url, retries, self.settings.max_retries, wait)
+            log.warning(
+                "%s from %s; retry %d of %d in %.1f s",
+                type(failure).__name__,
+                self.settings.base_url,
+                retries,
+                self.settings.max_retries,
+                wait,
+            )
             self._sleep(wait)
 
     def _fall_back_to_json_object(self, exc: openai.APIStatusError) -> None:
@@ -147,8 +151,10 @@ class OpenAIChat:
         log.warning(
             "%s rejected json_schema structured output (%s); using json_object from now on. "
             'Set structured = "json_object" under [%s] in %s to skip this round trip.',
-            self.settings.base_url, failures.server_message(exc, self.settings),
-            self.settings.provider, self.settings.config_path,
+            self.settings.base_url,
+            failures.server_message(exc, self.settings),
+            self.settings.provider,
+            self.settings.config_path,
         )
         self.structured = "json_object"
 
@@ -174,8 +180,10 @@ class OpenAIChat:
 
     def _content(self, response: ChatReply) -> str:
         if not response.choices:
-            raise LLMError(f"{self.settings.base_url} answered without any choice.",
-                           "The server is not fully OpenAI-compatible; check --base-url.")
+            raise LLMError(
+                f"{self.settings.base_url} answered without any choice.",
+                "The server is not fully OpenAI-compatible; check --base-url.",
+            )
         choice = response.choices[0]
         if choice.message.refusal:
             raise failures.refused(self.settings, choice.message.refusal)
@@ -265,4 +273,3 @@ def _reask(problems: str) -> str:
         f"Your answer did not match the required JSON schema: {problems}. "
         "Answer again with the corrected JSON object only."
     )
-

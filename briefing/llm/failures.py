@@ -47,15 +47,19 @@ def _is_context_overflow(exc: openai.APIStatusError) -> bool:
 
 def _is_unknown_model(exc: openai.APIStatusError) -> bool:
     text = f"{exc.code} {exc.message}".lower()
-    return exc.status_code == 404 or "model_not_found" in text or (
-        "model" in text and ("not exist" in text or "not found" in text)
+    return (
+        exc.status_code == 404
+        or "model_not_found" in text
+        or ("model" in text and ("not exist" in text or "not found" in text))
     )
 
 
 def _is_input_filtered(exc: openai.APIStatusError) -> bool:
     text = f"{exc.code} {exc.message}".lower()
-    return "data_inspection_failed" in text or "content_filter" in text or (
-        "inappropriate content" in text
+    return (
+        "data_inspection_failed" in text
+        or "content_filter" in text
+        or ("inappropriate content" in text)
     )
 
 
@@ -66,7 +70,9 @@ def status_error(
     s, status = settings, exc.status_code
     use_json_object = (
         f'; if json_schema is the problem, set structured = "json_object" under [{s.provider}] '
-        f"in {s.config_path}" if structured == "json_schema" else ""
+        f"in {s.config_path}"
+        if structured == "json_schema"
+        else ""
     )
     where = f"{s.provider} ({s.base_url})"
     if status == 401:

@@ -127,20 +127,30 @@ def fault_reply(kind: str, content: str, *, retry_after: float = 0.05, delay: fl
     `retry_after` is the wait a 429 asks for; `delay` how late a "timeout" or "slow" answer is.
     """
     if kind == "429":
-        return error(429, "Rate limit reached for requests", code="rate_limit_exceeded",
-                     type="requests", headers={"retry-after-ms": str(round(retry_after * 1000)),
-                                               "retry-after": str(max(1, round(retry_after)))})
+        return error(
+            429,
+            "Rate limit reached for requests",
+            code="rate_limit_exceeded",
+            type="requests",
+            headers={
+                "retry-after-ms": str(round(retry_after * 1000)),
+                "retry-after": str(max(1, round(retry_after))),
+            },
+        )
     if kind == "429-no-retry-after":
         return error(429, "Too many requests", code="rate_limit_exceeded", type="requests")
     if kind == "500":
-        return error(500, "The server had an error while processing your request.",
-                     type="server_error")
+        return error(
+            500, "The server had an error while processing your request.", type="server_error"
+        )
     if kind == "502":
-        return raw(502, "<html><body><h1>502 Bad Gateway</h1></body></html>",
-                   {"Content-Type": "text/html"})
+        return raw(
+            502, "<html><body><h1>502 Bad Gateway</h1></body></html>", {"Content-Type": "text/html"}
+        )
     if kind == "503":
-        return error(503, "The engine is currently overloaded, please try again later",
-                     type="server_error")
+        return error(
+            503, "The engine is currently overloaded, please try again later", type="server_error"
+        )
     if kind in ("timeout", "slow"):  # a timeout comes after the client has gone
         return Reply(content=content, delay=delay)
     if kind == "reset":

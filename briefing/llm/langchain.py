@@ -107,13 +107,21 @@ class LangChainChat:
         lc = settings.langchain
         if lc is None:
             raise ValueError(f"{settings.provider!r} is not a langchain: provider")
-        return cls(lc.class_path, lc.options, method=lc.method, max_retries=settings.max_retries,
-                   config_path=settings.config_path, sleep=sleep)
+        return cls(
+            lc.class_path,
+            lc.options,
+            method=lc.method,
+            max_retries=settings.max_retries,
+            config_path=settings.config_path,
+            sleep=sleep,
+        )
 
     def __repr__(self) -> str:
         # Option names only: their values can be keys.
-        return (f"LangChainChat({self.class_path!r}, model={self.model!r}, "
-                f"method={self.method!r}, options={sorted(self._options)})")
+        return (
+            f"LangChainChat({self.class_path!r}, model={self.model!r}, "
+            f"method={self.method!r}, options={sorted(self._options)})"
+        )
 
     @property
     def identity(self) -> str:
@@ -138,8 +146,9 @@ class LangChainChat:
                 value = validate(schema, out.get("parsed"), raw)
             except ValidationError as exc:
                 problems = _compact(exc)
-                log.info("%s answer %d from %s did not validate: %s", name, attempt, model,
-                         problems)
+                log.info(
+                    "%s answer %d from %s did not validate: %s", name, attempt, model, problems
+                )
                 if attempt == 2:
                     raise InvalidAnswerError(
                         f"{model!r} ({self.class_name}) answered with invalid JSON twice: "
@@ -199,8 +208,12 @@ class LangChainChat:
                     "Use a chat model class with tool calling or JSON-Schema output.",
                 ) from None
             # Some classes take no `method`, or not this one (LangChain's base class < 0.3.x).
-            log.warning('%s does not take method="%s" (%s); using its default method.',
-                        self.class_name, self.method, self._redact(exc))
+            log.warning(
+                '%s does not take method="%s" (%s); using its default method.',
+                self.class_name,
+                self.method,
+                self._redact(exc),
+            )
             self.method = None
             self._structured.clear()
             return self._bind(schema, name)
@@ -209,7 +222,9 @@ class LangChainChat:
         log.warning(
             '%s rejected method "json_schema" (%s); using "function_calling" from now on. '
             'Set method = "function_calling" under %s to skip this.',
-            self.class_name, self._redact(exc), self._where,
+            self.class_name,
+            self._redact(exc),
+            self._where,
         )
         self.method = "function_calling"
         self._structured.clear()
@@ -237,8 +252,14 @@ class LangChainChat:
                     raise self._failure(exc, retries + 1, transient=transient) from None
                 retries += 1
                 wait = self._delay(retries, exc)
-                log.warning("%s from %s; retry %d of %d in %.1f s", type(exc).__name__,
-                            self.class_name, retries, self.max_retries, wait)
+                log.warning(
+                    "%s from %s; retry %d of %d in %.1f s",
+                    type(exc).__name__,
+                    self.class_name,
+                    retries,
+                    self.max_retries,
+                    wait,
+                )
                 self._sleep(wait)
 
     def _delay(self, attempt: int, exc: Exception) -> float:
@@ -353,7 +374,9 @@ def _import_chat_model(path: str) -> type[BaseChatModel]:
             "Name a chat model class, e.g. langchain:langchain_openai:ChatOpenAI.",
         )
     # The base with_structured_output needs bind_tools; said now rather than at the first call.
-    if (cls.with_structured_output is BaseChatModel.with_structured_output
-            and cls.bind_tools is BaseChatModel.bind_tools):
+    if (
+        cls.with_structured_output is BaseChatModel.with_structured_output
+        and cls.bind_tools is BaseChatModel.bind_tools
+    ):
         raise no_structured_output(class_name)
     return cls

@@ -20,8 +20,17 @@ TRANSIENT_STATUSES = RETRY_STATUSES | {529}
 # Lower-case pieces of exception class names that mean "try again later", across providers:
 # openai/anthropic RateLimitError, APITimeoutError, APIConnectionError, InternalServerError,
 # OverloadedError; google ResourceExhausted, ServiceUnavailable; httpx timeouts.
-_TRANSIENT_NAMES = ("ratelimit", "timeout", "connection", "overloaded", "serviceunavailable",
-                    "internalserver", "resourceexhausted", "toomanyrequests", "temporar")
+_TRANSIENT_NAMES = (
+    "ratelimit",
+    "timeout",
+    "connection",
+    "overloaded",
+    "serviceunavailable",
+    "internalserver",
+    "resourceexhausted",
+    "toomanyrequests",
+    "temporar",
+)
 _AUTH_NAMES = ("authentication", "permissiondenied", "unauthorized", "unauthenticated")
 # Option names whose values are never logged, shown or hashed into the cache key.
 SECRET_OPTION = re.compile(r"key|token|secret|password|credential", re.IGNORECASE)
@@ -54,14 +63,16 @@ def is_auth_error(exc: BaseException) -> bool:
 def rejects_json_schema(exc: Exception) -> bool:
     """A 400-like answer saying the provider does not take JSON-Schema output."""
     text = f"{type(exc).__name__} {exc}".lower()
-    return http_status(exc) in (None, 400, 422) and ("json_schema" in text
-                                                     or "response_format" in text)
+    return http_status(exc) in (None, 400, 422) and (
+        "json_schema" in text or "response_format" in text
+    )
 
 
 def http_status(exc: BaseException) -> int | None:
     """The HTTP status an exception carries, under any of the names SDKs give it."""
-    candidates = [getattr(exc, name, None) for name in ("status_code", "status", "http_status",
-                                                         "code")]
+    candidates = [
+        getattr(exc, name, None) for name in ("status_code", "status", "http_status", "code")
+    ]
     candidates.append(getattr(getattr(exc, "response", None), "status_code", None))
     for value in candidates:
         if isinstance(value, int) and not isinstance(value, bool) and 100 <= value < 600:

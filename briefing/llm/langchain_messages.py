@@ -46,8 +46,10 @@ def reask_messages(message: AIMessage, raw: str, problems: str) -> list[BaseMess
 
     calls = [c for c in (message.tool_calls or []) if c.get("id")]
     if calls:
-        return [message, *(ToolMessage(content=_reask(problems), tool_call_id=c["id"])
-                           for c in calls)]
+        return [
+            message,
+            *(ToolMessage(content=_reask(problems), tool_call_id=c["id"]) for c in calls),
+        ]
     return [AIMessage(content=raw), HumanMessage(content=_reask(problems))]
 
 
@@ -82,8 +84,10 @@ def validate(schema: type[T], parsed: object, raw: str) -> T:
 def usage_of(message: AIMessage) -> Usage:
     """The tokens an answer cost, from the message's `usage_metadata`."""
     meta = getattr(message, "usage_metadata", None) or {}
-    return Usage(prompt_tokens=int(meta.get("input_tokens") or 0),
-                 completion_tokens=int(meta.get("output_tokens") or 0))
+    return Usage(
+        prompt_tokens=int(meta.get("input_tokens") or 0),
+        completion_tokens=int(meta.get("output_tokens") or 0),
+    )
 
 
 def model_of(message: AIMessage) -> str | None:

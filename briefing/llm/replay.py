@@ -29,9 +29,16 @@ log = logging.getLogger(__name__)
 _REQUEST_HEADERS = frozenset({"content-type", "accept"})
 _RESPONSE_HEADERS = frozenset({"content-type", "retry-after", "retry-after-ms"})
 # Request headers whose values are credentials, learnt so that an echo of them is removed.
-_CREDENTIAL_HEADERS = frozenset({
-    "authorization", "proxy-authorization", "api-key", "x-api-key", "x-goog-api-key", "cookie",
-})
+_CREDENTIAL_HEADERS = frozenset(
+    {
+        "authorization",
+        "proxy-authorization",
+        "api-key",
+        "x-api-key",
+        "x-goog-api-key",
+        "cookie",
+    }
+)
 _MIN_SECRET = 8  # shorter values (a test key such as "k") would mask ordinary text
 # vcrpy logs each response it appends, as received, at INFO.
 _VCR_LOG = logging.getLogger("vcr.cassette")
@@ -61,8 +68,9 @@ class Scrubber:
                 scheme, _, rest = value.partition(" ")
                 kept = rest if scheme.lower() in ("bearer", "basic", "token") else value
                 self.secrets |= {v for v in (value, kept.strip()) if len(v) >= _MIN_SECRET}
-        request.headers = {k: v for k, v in request.headers.items()
-                           if k.lower() in _REQUEST_HEADERS}
+        request.headers = {
+            k: v for k, v in request.headers.items() if k.lower() in _REQUEST_HEADERS
+        }
         request.uri = self(request.uri)
         return request
 
@@ -79,7 +87,8 @@ class Scrubber:
                 data = data.replace(secret.encode(), MASK.encode())
             if failed:
                 data = mask_keylike(data.decode("utf-8", "surrogateescape")).encode(
-                    "utf-8", "surrogateescape")
+                    "utf-8", "surrogateescape"
+                )
         elif isinstance(data, str):
             data = mask_keylike(self(data)) if failed else self(data)
         if "string" in body:

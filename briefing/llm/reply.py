@@ -47,8 +47,9 @@ class ChatReply(BaseModel):
         """What the answer cost, as the server counted it (zero when it did not say)."""
         if self.usage is None:
             return Usage()
-        return Usage(prompt_tokens=self.usage.prompt_tokens,
-                     completion_tokens=self.usage.completion_tokens)
+        return Usage(
+            prompt_tokens=self.usage.prompt_tokens, completion_tokens=self.usage.completion_tokens
+        )
 
 
 def parse_reply(body: str | dict[str, Any]) -> ChatReply:
@@ -59,7 +60,8 @@ def parse_reply(body: str | dict[str, Any]) -> ChatReply:
         shown = " ".join(exc.doc.split())[:80]
         raise MalformedReply(
             f"the body is not JSON ({exc.msg} at character {exc.pos} of {len(exc.doc)}"
-            + (f": {shown!r}" if shown else "") + ")"
+            + (f": {shown!r}" if shown else "")
+            + ")"
         ) from None
     except RecursionError:
         raise MalformedReply("the body is JSON nested too deeply to read") from None

@@ -15,14 +15,29 @@ from typing import Any
 from pydantic import BaseModel
 
 # Keywords OpenAI documents as unsupported in strict mode for fine-tuned models.
-FINE_TUNED_UNSUPPORTED = frozenset({
-    "minLength", "maxLength", "pattern", "format",
-    "minimum", "maximum", "multipleOf",
-    "patternProperties", "unevaluatedProperties", "propertyNames",
-    "minProperties", "maxProperties",
-    "unevaluatedItems", "contains", "minContains", "maxContains", "minItems", "maxItems",
-    "uniqueItems",
-})
+FINE_TUNED_UNSUPPORTED = frozenset(
+    {
+        "minLength",
+        "maxLength",
+        "pattern",
+        "format",
+        "minimum",
+        "maximum",
+        "multipleOf",
+        "patternProperties",
+        "unevaluatedProperties",
+        "propertyNames",
+        "minProperties",
+        "maxProperties",
+        "unevaluatedItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+    }
+)
 
 
 @cache

@@ -58,7 +58,10 @@ Route = Callable[[str, str, dict[str, str], bytes], Reply | None]
 
 
 def answer(
-    content: str | None, *, finish_reason: str = "stop", refusal: str | None = None,
+    content: str | None,
+    *,
+    finish_reason: str = "stop",
+    refusal: str | None = None,
     delay: float = 0.0,
 ) -> Reply:
     """A normal chat completion carrying `content`."""
@@ -66,7 +69,11 @@ def answer(
 
 
 def error(
-    status: int, message: str, *, code: str | None = None, type: str = "invalid_request_error",
+    status: int,
+    message: str,
+    *,
+    code: str | None = None,
+    type: str = "invalid_request_error",
     headers: dict[str, str] | None = None,
 ) -> Reply:
     """An error response shaped like OpenAI's: {"error": {"message", "type", "code"}}."""
@@ -97,17 +104,30 @@ def completion_json(request: dict[str, Any], reply: Reply) -> str:
     """The chat.completion body for `reply`, with usage estimated at ~4 characters a token."""
     prompt_chars = sum(len(str(m.get("content", ""))) for m in request.get("messages", []))
     content = reply.content or ""
-    usage = {"prompt_tokens": max(1, prompt_chars // 4),
-             "completion_tokens": max(1, len(content) // 4)}
+    usage = {
+        "prompt_tokens": max(1, prompt_chars // 4),
+        "completion_tokens": max(1, len(content) // 4),
+    }
     usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
     message = {"role": "assistant", "content": reply.content, "refusal": reply.refusal}
-    return json.dumps({
-        "id": "chatcmpl-standin", "object": "chat.completion", "created": CREATED,
-        "model": request.get("model", "standin"),
-        "choices": [{"index": 0, "message": message, "finish_reason": reply.finish_reason,
-                     "logprobs": None}],
-        "usage": usage,
-    }, ensure_ascii=False)
+    return json.dumps(
+        {
+            "id": "chatcmpl-standin",
+            "object": "chat.completion",
+            "created": CREATED,
+            "model": request.get("model", "standin"),
+            "choices": [
+                {
+                    "index": 0,
+                    "message": message,
+                    "finish_reason": reply.finish_reason,
+                    "logprobs": None,
+                }
+            ],
+            "usage": usage,
+        },
+        ensure_ascii=False,
+    )
 
 
 class _Server(ThreadingHTTPServer):
@@ -212,7 +232,9 @@ class StandIn:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self._server.shutdown()
@@ -280,21 +302,30 @@ class Throttled:
         if self.count is not None:
             prompt = sum(self.count(str(m.get("content", ""))) for m in request.get("messages", []))
             completion = self.count(reply.content or "")
-            body["usage"] = {"prompt_tokens": prompt, "completion_tokens": completion,
-                             "total_tokens": prompt + completion}
+            body["usage"] = {
+                "prompt_tokens": prompt,
+                "completion_tokens": completion,
+                "total_tokens": prompt + completion,
+            }
         tokens = int(body["usage"]["total_tokens"])
         with self.lock:
             now = self.clock()
-            waits = {"requests": self._next_request - self.burst - now,
-                     "tokens": self._next_token - self.burst - now}
+            waits = {
+                "requests": self._next_request - self.burst - now,
+                "tokens": self._next_token - self.burst - now,
+            }
             limit, wait = max(waits.items(), key=lambda item: item[1])
             if wait > 0:
                 self.refused += 1
                 return error(
-                    429, f"stand-in: rate limit reached for {limit} per minute",
-                    type=limit, code="rate_limit_exceeded",
-                    headers={"retry-after-ms": str(max(1, round(wait * 1000))),
-                             "retry-after": str(max(1, round(wait + 0.5)))},
+                    429,
+                    f"stand-in: rate limit reached for {limit} per minute",
+                    type=limit,
+                    code="rate_limit_exceeded",
+                    headers={
+                        "retry-after-ms": str(max(1, round(wait * 1000))),
+                        "retry-after": str(max(1, round(wait + 0.5))),
+                    },
                 )
             if self.rpm:
                 self._next_request = max(self._next_request, now) + 60 / self.rpm

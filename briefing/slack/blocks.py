@@ -36,8 +36,10 @@ class Unit:
 
 def header(value: str) -> Block:
     """A header block: plain text, so no entities; only mentions are defused."""
-    return {"type": "header",
-            "text": {"type": "plain_text", "text": shorten(plain(value), MAX_HEADER)}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": shorten(plain(value), MAX_HEADER)},
+    }
 
 
 def sections(items: list[str], note: str) -> list[Block]:
@@ -52,7 +54,7 @@ def contexts(items: list[str], note: str) -> list[Block]:
     """mrkdwn lines shown small (sources, dates, counts): context blocks within the limits."""
     elements = [{"type": "mrkdwn", "text": chunk} for chunk in _pack(items, note)]
     return [
-        {"type": "context", "elements": elements[i:i + MAX_CONTEXT_ELEMENTS]}
+        {"type": "context", "elements": elements[i : i + MAX_CONTEXT_ELEMENTS]}
         for i in range(0, len(elements), MAX_CONTEXT_ELEMENTS)
     ]
 

@@ -38,13 +38,15 @@ def post(
     file: Annotated[Path, typer.Argument(help="A brief or digest JSON file.")],
     webhook: Annotated[
         str | None,
-        typer.Option("--webhook", help="Incoming webhook URL (env SLACK_WEBHOOK_URL).",
-                     show_default=False),
+        typer.Option(
+            "--webhook", help="Incoming webhook URL (env SLACK_WEBHOOK_URL).", show_default=False
+        ),
     ] = None,
     token: Annotated[
         str | None,
-        typer.Option("--token", help="Bot token, xoxb-… (env SLACK_BOT_TOKEN).",
-                     show_default=False),
+        typer.Option(
+            "--token", help="Bot token, xoxb-… (env SLACK_BOT_TOKEN).", show_default=False
+        ),
     ] = None,
     channel: Annotated[
         str | None, typer.Option("--channel", help="Channel ID or name, with a bot token.")
@@ -58,13 +60,14 @@ def post(
         bool, typer.Option("--dry-run", help="Post nothing; print the payloads as JSON.")
     ] = False,
     resume_from: Annotated[
-        int, typer.Option("--resume-from", min=1, help="Start at this message (after a "
-                          "partial post).")
+        int,
+        typer.Option("--resume-from", min=1, help="Start at this message (after a partial post)."),
     ] = 1,
     thread_ts: Annotated[
         str | None,
-        typer.Option("--thread-ts", help="With --resume-from and a bot token: the thread "
-                     "(ts of message 1)."),
+        typer.Option(
+            "--thread-ts", help="With --resume-from and a bot token: the thread (ts of message 1)."
+        ),
     ] = None,
 ) -> None:
     """Post a brief or weekly digest (JSON) to Slack: a webhook, or a bot token and channel."""
@@ -78,8 +81,9 @@ def post(
     remember(webhook, url=True)
     with _user_errors():
         doc = load_document(file)
-        target = resolve_target(webhook=webhook, token=token, channel=channel, api_url=api_url,
-                                required=not dry_run)
+        target = resolve_target(
+            webhook=webhook, token=token, channel=channel, api_url=api_url, required=not dry_run
+        )
         threaded = target is not None and target.threaded
         messages = build_messages(doc, lang.value, threaded=threaded)
         check_resume(len(messages), threaded, resume_from, thread_ts)
@@ -90,8 +94,14 @@ def post(
             return
         assert target is not None  # required=True raises instead of returning None
         _err(f"Posting {len(messages)} message(s) to {target.describe()}")
-        posted = post_messages(messages, target, start=resume_from, thread_ts=thread_ts,
-                               progress=_err, source=str(file))
+        posted = post_messages(
+            messages,
+            target,
+            start=resume_from,
+            thread_ts=thread_ts,
+            progress=_err,
+            source=str(file),
+        )
     _err(f"Posted {len(posted)} message(s) to {target.describe()}.")
 
 
@@ -102,8 +112,10 @@ def load_document(path: Path) -> Brief | Digest:
     from briefing.errors import InputError
     from briefing.models import BRIEF_FORMAT, DIGEST_FORMAT, Brief, Digest
 
-    fix = ("Pass a brief from `briefing summarize --format json`, or digest.json from "
-           "`briefing weekly`.")
+    fix = (
+        "Pass a brief from `briefing summarize --format json`, or digest.json from "
+        "`briefing weekly`."
+    )
     try:
         data = json.loads(path.read_bytes())
     except FileNotFoundError:
@@ -135,7 +147,7 @@ def load_document(path: Path) -> Brief | Digest:
 def _print_payloads(messages: list[SlackMessage], start: int, thread_ts: str | None) -> None:
     """The payloads from message `start` on, as sent; thread replies name `thread_ts` when
     it is known, else the placeholder for the first message's ts."""
-    payloads = [m.payload() for m in messages[start - 1:]]
+    payloads = [m.payload() for m in messages[start - 1 :]]
     for payload in payloads:
         if thread_ts and "thread_ts" in payload:
             payload["thread_ts"] = thread_ts

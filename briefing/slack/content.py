@@ -28,8 +28,10 @@ from briefing.slack.limits import MAX_HEADER
 # Interface text for Slack only, (English, Chinese); the rest comes from digest_view.LABELS.
 UI: dict[str, tuple[str, str]] = {
     "continued": ("(continued)", "（续）"),
-    "thread": ("Continued in the thread: {n} more {messages}.",
-               "后续 {n} 条消息见本消息的讨论串。"),
+    "thread": (
+        "Continued in the thread: {n} more {messages}.",
+        "后续 {n} 条消息见本消息的讨论串。",
+    ),
     "next": ("Continued in the next {n} {messages}.", "下接 {n} 条消息。"),
     "original": ("Original", "原文"),
     "core": ("Core Viewpoint", "核心观点"),
@@ -90,15 +92,18 @@ def brief_content(brief: Brief, lang: Lang) -> Content:
         items = [f"*{md.text(title)}*"]
         for ci, claim in enumerate(group.claims):
             flags = _flags(article.findings.get(f"groups[{gi}].claims[{ci}]", []), view)
-            lines = [f"{md.text(getattr(claim, one))} {_para_cites(claim.cites)}"
-                     for one in view.langs]
+            lines = [
+                f"{md.text(getattr(claim, one))} {_para_cites(claim.cites)}" for one in view.langs
+            ]
             items.append(_bullet(lines) + flags)
         content.units.append(Unit(title, sections(items, note)))
 
     if article.unplaced:
         unverified = view.ui("unverified")
-        items = [f"⚠ _{md.text(unverified)}: {md.text(f.where)}: {md.text(f.detail)}_"
-                 for f in article.unplaced]
+        items = [
+            f"⚠ _{md.text(unverified)}: {md.text(f.where)}: {md.text(f.detail)}_"
+            for f in article.unplaced
+        ]
         content.units.append(Unit(unverified, sections(items, note)))
     return content
 

@@ -24,19 +24,38 @@ _LAYOUT_BUG = (
     "That is a bug in briefing's Slack layout: run the command with --dry-run and report the "
     "payloads it prints."
 )
-_LAYOUT_CODES = frozenset({
-    "invalid_blocks", "invalid_blocks_format", "invalid_payload", "msg_too_long",
-    "msg_blocks_too_long", "no_text", "missing_text_or_fallback_or_attachments",
-    "invalid_arguments", "too_many_attachments",
-})
-_AUTH_CODES = frozenset({
-    "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
-    "not_allowed_token_type",
-})
-_POLICY_CODES = frozenset({
-    "restricted_action", "ekm_access_denied", "team_access_not_granted",
-    "action_prohibited", "posting_to_general_channel_denied",
-})
+_LAYOUT_CODES = frozenset(
+    {
+        "invalid_blocks",
+        "invalid_blocks_format",
+        "invalid_payload",
+        "msg_too_long",
+        "msg_blocks_too_long",
+        "no_text",
+        "missing_text_or_fallback_or_attachments",
+        "invalid_arguments",
+        "too_many_attachments",
+    }
+)
+_AUTH_CODES = frozenset(
+    {
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "token_expired",
+        "account_inactive",
+        "not_allowed_token_type",
+    }
+)
+_POLICY_CODES = frozenset(
+    {
+        "restricted_action",
+        "ekm_access_denied",
+        "team_access_not_granted",
+        "action_prohibited",
+        "posting_to_general_channel_denied",
+    }
+)
 _SERVER_TROUBLE = "Slack is having trouble: try again in a few minutes (https://slack-status.com)."
 
 
@@ -51,17 +70,25 @@ def webhook_failure(status: int, body: str) -> Failure:
     if code in ("no_service", "no_team", "team_disabled", "no_active_hooks") or (
         status == 404 and code in ("", "not_found")
     ):
-        return Failure(f"Slack does not know this webhook ({said})",
-                       f"The webhook was removed or its URL is mistyped. {new_hook}", False)
+        return Failure(
+            f"Slack does not know this webhook ({said})",
+            f"The webhook was removed or its URL is mistyped. {new_hook}",
+            False,
+        )
     if code == "channel_not_found":
         return Failure(f"the webhook's channel no longer exists ({said})", new_hook, False)
     if code == "channel_is_archived":
-        return Failure(f"the webhook's channel is archived ({said})",
-                       f"Unarchive the channel, or use a webhook for another one. {new_hook}",
-                       False)
+        return Failure(
+            f"the webhook's channel is archived ({said})",
+            f"Unarchive the channel, or use a webhook for another one. {new_hook}",
+            False,
+        )
     if code == "invalid_token":
-        return Failure(f"Slack no longer accepts this webhook ({said})",
-                       f"The app was uninstalled or its token revoked. {new_hook}", False)
+        return Failure(
+            f"Slack no longer accepts this webhook ({said})",
+            f"The app was uninstalled or its token revoked. {new_hook}",
+            False,
+        )
     if code in _POLICY_CODES or status == 403:
         return Failure(
             f"Slack refused the post ({said})",
@@ -74,9 +101,11 @@ def webhook_failure(status: int, body: str) -> Failure:
         return Failure(f"Slack rejected the message as malformed ({said})", _LAYOUT_BUG, False)
     if status >= 500:
         return Failure(f"Slack failed ({said})", _SERVER_TROUBLE, None)
-    return Failure(f"Slack answered {said}",
-                   "Check the webhook URL; a Slack-compatible server may expect another one.",
-                   False)
+    return Failure(
+        f"Slack answered {said}",
+        "Check the webhook URL; a Slack-compatible server may expect another one.",
+        False,
+    )
 
 
 def api_failure(status: int, code: str | None, channel: str) -> Failure:
@@ -111,32 +140,48 @@ def api_failure(status: int, code: str | None, channel: str) -> Failure:
             False,
         )
     if code == "is_archived":
-        return Failure(f"channel {channel!r} is archived: {said}",
-                       "Unarchive it, or pass another channel with --channel.", False)
+        return Failure(
+            f"channel {channel!r} is archived: {said}",
+            "Unarchive it, or pass another channel with --channel.",
+            False,
+        )
     if code == "missing_scope":
-        return Failure(f"the bot token may not post messages: {said}",
-                       "Add the chat:write scope under OAuth & Permissions and reinstall the "
-                       "app, then use the new token.", False)
+        return Failure(
+            f"the bot token may not post messages: {said}",
+            "Add the chat:write scope under OAuth & Permissions and reinstall the "
+            "app, then use the new token.",
+            False,
+        )
     if code in _POLICY_CODES:
-        return Failure(f"a workspace policy forbids this bot to post in {channel!r}: {said}",
-                       "Ask a workspace admin, or post to another channel.", False)
+        return Failure(
+            f"a workspace policy forbids this bot to post in {channel!r}: {said}",
+            "Ask a workspace admin, or post to another channel.",
+            False,
+        )
     if code in _LAYOUT_CODES:
         return Failure(f"Slack rejected the message as malformed: {said}", _LAYOUT_BUG, False)
     if status >= 500 or code in ("internal_error", "fatal_error", "service_unavailable"):
         return Failure(f"Slack failed: {said}", _SERVER_TROUBLE, None)
     if status == 403:
-        return Failure(f"Slack refused the request: {said}",
-                       "Check that --api-url is the Web API root (https://slack.com/api/) and "
-                       "that the token is allowed to use it.", False)
-    return Failure(f"Slack answered {said}",
-                   "See https://api.slack.com/methods/chat.postMessage#errors for what it "
-                   "means.", False)
+        return Failure(
+            f"Slack refused the request: {said}",
+            "Check that --api-url is the Web API root (https://slack.com/api/) and "
+            "that the token is allowed to use it.",
+            False,
+        )
+    return Failure(
+        f"Slack answered {said}",
+        "See https://api.slack.com/methods/chat.postMessage#errors for what it means.",
+        False,
+    )
 
 
 def network_failure(exc: OSError | HTTPException) -> Failure:
     """No answer. A refused connection posted nothing; a dropped one may have posted."""
-    fix = ("Check the URL, your network and any proxy (HTTPS_PROXY); for a local server, "
-           "that it is running.")
+    fix = (
+        "Check the URL, your network and any proxy (HTTPS_PROXY); for a local server, "
+        "that it is running."
+    )
     if isinstance(exc, URLError):
         return Failure(f"cannot reach the server: {exc.reason}", fix, False)
     detail = str(exc) or type(exc).__name__

@@ -92,8 +92,9 @@ def post_messages(
             try:
                 ts = _send_waiting(sender, payload, sleep, progress)
             except _Failed as failed:
-                raise _partial(failed.failure, number, len(messages), posted, thread_ts,
-                               target, source, redact) from None
+                raise _partial(
+                    failed.failure, number, len(messages), posted, thread_ts, target, source, redact
+                ) from None
             posted.append(Posted(number, ts))
             if number == 1:
                 thread_ts = ts
@@ -133,13 +134,15 @@ def _send_waiting(
             return sender.send(payload)
         except RateLimited as limited:
             if attempt == MAX_RATE_RETRIES or limited.wait > MAX_WAIT:
-                raise _Failed(Failure(
-                    f"Slack is still rate limiting (HTTP 429, Retry-After {limited.wait:g} s) "
-                    f"after {attempt + 1} attempt(s)",
-                    f"Wait {limited.wait:g} s (as Slack asks) or a few minutes; Slack takes "
-                    "about one message a second per channel.",
-                    delivered=False,
-                )) from None
+                raise _Failed(
+                    Failure(
+                        f"Slack is still rate limiting (HTTP 429, Retry-After {limited.wait:g} s) "
+                        f"after {attempt + 1} attempt(s)",
+                        f"Wait {limited.wait:g} s (as Slack asks) or a few minutes; Slack takes "
+                        "about one message a second per channel.",
+                        delivered=False,
+                    )
+                ) from None
             if progress:
                 progress(f"Slack asks to wait {limited.wait:g} s (HTTP 429); waiting…")
             sleep(limited.wait)
@@ -166,12 +169,19 @@ def check_resume(total: int, threaded: bool, start: int, thread_ts: str | None) 
 
 
 def _partial(
-    failure: Failure, number: int, total: int, posted: list[Posted], thread_ts: str | None,
-    target: SlackTarget, source: str, redact: Redactor,
+    failure: Failure,
+    number: int,
+    total: int,
+    posted: list[Posted],
+    thread_ts: str | None,
+    target: SlackTarget,
+    source: str,
+    redact: Redactor,
 ) -> SlackError:
     """The error for message `number`: why, what went out before it, how to post the rest."""
-    message = (f"Posting message {number} of {total} to {target.describe()} failed: "
-               f"{failure.reason}.")
+    message = (
+        f"Posting message {number} of {total} to {target.describe()} failed: {failure.reason}."
+    )
     if posted:
         thread = f" (thread ts {thread_ts})" if target.threaded and thread_ts else ""
         message += f" Already posted: {_span(posted[0].number, posted[-1].number)}{thread}."
@@ -179,12 +189,16 @@ def _partial(
         message += " Nothing was posted this time."
     hint = failure.fix
     if failure.delivered is None:
-        hint += (f" Message {number} may have arrived anyway: check the channel, and if it "
-                 f"did, resume from {number + 1} instead.")
+        hint += (
+            f" Message {number} may have arrived anyway: check the channel, and if it "
+            f"did, resume from {number + 1} instead."
+        )
     if number > 1:
         thread = f" --thread-ts {thread_ts}" if target.threaded and thread_ts else ""
-        hint += (f" Then post only the rest: briefing slack post {source} --resume-from "
-                 f"{number}{thread}, with the same target and --lang.")
+        hint += (
+            f" Then post only the rest: briefing slack post {source} --resume-from "
+            f"{number}{thread}, with the same target and --lang."
+        )
     return SlackError(redact(message), redact(hint), posted)
 
 
@@ -215,8 +229,9 @@ class _WebhookSender:
         assert target.webhook_url is not None
         # No retry handlers: slack_sdk would resend after a dropped connection, which can
         # post a message twice. Retrying is decided in _send_waiting.
-        self.client = WebhookClient(target.webhook_url.get_secret_value(), timeout=TIMEOUT,
-                                    logger=_LOG, retry_handlers=[])
+        self.client = WebhookClient(
+            target.webhook_url.get_secret_value(), timeout=TIMEOUT, logger=_LOG, retry_handlers=[]
+        )
 
     def send(self, payload: dict[str, Any]) -> str | None:
         try:
@@ -236,8 +251,13 @@ class _WebApiSender:
 
         assert target.token is not None and target.channel is not None
         self.channel = target.channel
-        self.client = WebClient(token=target.token.get_secret_value(), base_url=target.api_url,
-                                timeout=TIMEOUT, logger=_LOG, retry_handlers=[])
+        self.client = WebClient(
+            token=target.token.get_secret_value(),
+            base_url=target.api_url,
+            timeout=TIMEOUT,
+            logger=_LOG,
+            retry_handlers=[],
+        )
 
     def send(self, payload: dict[str, Any]) -> str | None:
         from slack_sdk.errors import SlackApiError

@@ -185,8 +185,12 @@ class SlackStandIn:
         problems = violations(body)
         if problems:
             code, detail = problems[0]
-            return Answer(200, json.dumps({"ok": False, "error": code,
-                                           "response_metadata": {"messages": [detail]}}))
+            return Answer(
+                200,
+                json.dumps(
+                    {"ok": False, "error": code, "response_metadata": {"messages": [detail]}}
+                ),
+            )
         thread = body.get("thread_ts")
         # The stand-in's own check: a reply must name a message it has posted.
         with self.lock:
@@ -194,14 +198,30 @@ class SlackStandIn:
         if thread is not None and thread not in known:
             return api_error("thread_not_found")
         ts = self._keep(channel, thread, body)
-        return Answer(200, json.dumps({"ok": True, "channel": channel, "ts": ts,
-                                       "message": {"text": body.get("text", "")}}))
+        return Answer(
+            200,
+            json.dumps(
+                {
+                    "ok": True,
+                    "channel": channel,
+                    "ts": ts,
+                    "message": {"text": body.get("text", "")},
+                }
+            ),
+        )
 
     def _keep(self, channel: str | None, thread: str | None, body: dict[str, Any]) -> str:
         with self.lock:
             ts = f"1700000000.{len(self.messages) + 1:06d}"
-            self.messages.append(Message(channel, ts if channel else None, thread,
-                                         body.get("text", ""), body.get("blocks") or []))
+            self.messages.append(
+                Message(
+                    channel,
+                    ts if channel else None,
+                    thread,
+                    body.get("text", ""),
+                    body.get("blocks") or [],
+                )
+            )
         return ts
 
     def __enter__(self) -> SlackStandIn:
@@ -209,7 +229,9 @@ class SlackStandIn:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         self._server.shutdown()

@@ -76,8 +76,9 @@ def resolve_target(
     base = _api_url(api_url or section.api_url or DEFAULT_API_URL, path)
 
     if webhook or (found_hook and not (found_token and chosen_channel) and not token):
-        return SlackTarget(webhook_url=SecretStr(_webhook_url(found_hook or "", path)),
-                           api_url=base)
+        return SlackTarget(
+            webhook_url=SecretStr(_webhook_url(found_hook or "", path)), api_url=base
+        )
     if found_token:
         if not chosen_channel:
             raise ConfigError(
@@ -105,8 +106,11 @@ def _is_http_url(url: str) -> bool:
     """An http(s) URL with a host and, if any, a valid port (urlsplit checks it lazily)."""
     try:
         parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and bool(parts.hostname) and (
-            parts.port is None or parts.port > 0)
+        return (
+            parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and (parts.port is None or parts.port > 0)
+        )
     except ValueError:  # a bad port or IPv6 address
         return False
 
