@@ -2,7 +2,7 @@
 
 Run from the repository root:  python bench/faults.py  [--articles 100 --rate 0.2 --seed 3]
 
-The provider is the stand-in server with briefing.llm.faults.Faulty in front of answers built
+The provider is the stand-in server with support.faults.Faulty in front of answers built
 from each prompt (tests/fault_week.py: generated articles, generated answers). The client is
 `briefing weekly` in a process of its own, with its real waits: Retry-After honoured (1 s,
 as providers send), exponential backoff from 1 s otherwise, and a 5 s timeout against faults
@@ -32,9 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from fault_week import answer_for, write_feed  # noqa: E402
-
-from briefing.llm.faults import Faulty, request_key  # noqa: E402
-from briefing.llm.standin import StandIn  # noqa: E402
+from support.faults import Faulty, request_key  # noqa: E402
+from support.llm_server import StandIn  # noqa: E402
 
 CONFIG = "[openai]\ntimeout = 5\nrpm = 0\ntpm = 0\n"
 CLI = [sys.executable, "-c", "from briefing.cli import app; app()"]

@@ -3,7 +3,8 @@ provider with latency and rate limits.
 
 Run from the repository root:  python bench/throughput.py  [--articles 200 --latency 0.5]
 
-The provider is the local stand-in server (briefing.llm.standin) in a process of its own, so
+The provider is the local stand-in server (tests/support/llm_server.py) in a process of its
+own, so
 its work does not count as ours: each request is answered after `latency` seconds with the
 authored answer of the article (examples/answers/, matched like scripts/record_examples.py),
 its tokens counted with tiktoken as a provider would, and past its RPM or TPM limit it answers
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import sys
 import tempfile
 import time
 from multiprocessing.connection import Connection
@@ -34,12 +36,18 @@ from pathlib import Path
 from typing import Any
 
 from briefing.config import resolve_settings
+
 from briefing.digest.period import Window
 from briefing.digest.prepare import Prepared, prepare
 from briefing.limits import RateLimitedLLM, RateLimiter
 from briefing.llm import make_llm
-from briefing.llm.standin import StandIn, Throttled, answer_book
 from briefing.pipeline import build_digest
+
+# The test doubles live in tests/support, outside the installed package: run from
+# anywhere, this puts tests/ on sys.path as pytest does.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from support.llm_server import StandIn, Throttled, answer_book  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -23,9 +23,14 @@ from briefing.digest.prepare import prepare
 from briefing.ingest import read_source
 from briefing.llm import make_llm
 from briefing.llm.base import LLM
-from briefing.llm.standin import StandIn, answer_book
 from briefing.models import Article
 from briefing.pipeline import build_digest, summarize_article
+
+# The test doubles live in tests/support, outside the installed package: run from
+# anywhere, this puts tests/ on sys.path as pytest does.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from support.llm_server import StandIn, answer_book  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

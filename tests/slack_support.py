@@ -8,9 +8,9 @@ from typing import Any
 
 from digests import example_digest
 from pydantic import SecretStr
+from support.slack_server import SlackStandIn
 
 from briefing.models import ArticleCite, Bilingual, Brief, Digest, Story, StoryClaim
-from briefing.slack.standin import SlackStandIn
 from briefing.slack.target import SlackTarget
 
 TOKEN = "xoxb-0000000000-1111111111-standinSECRETtoken"

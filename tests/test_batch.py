@@ -1,6 +1,6 @@
 """`weekly --batch`: the OpenAI Batch API pre-fills the response cache, resumably.
 
-The Files and Batches endpoints are a local stand-in (briefing.llm.batch_standin) reached
+The Files and Batches endpoints are a local stand-in (tests/support/batch_server.py) reached
 through the real openai client; it answers each batch line, and each live call, with the
 authored answers of the weekly example (examples/answers/, written by hand, not by a model).
 No cassette: the stand-in is the whole server.
@@ -13,20 +13,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from briefing.config import resolve_settings
 from conftest import EXAMPLES
+from support.batch_server import BatchService
+from support.llm_server import StandIn, answer, answer_book
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.config import resolve_settings
 from briefing.digest.period import Window
 from briefing.digest.prepare import Prepared, prepare
 from briefing.errors import LLMError
 from briefing.llm import make_llm
 from briefing.llm.batch import EXIT_PENDING, BatchPending, prefill_briefs
-from briefing.llm.batch_standin import BatchService
 from briefing.llm.batch_state import BatchState, load_states, state_folder
 from briefing.llm.cache import CachedLLM, ResponseCache
-from briefing.llm.standin import StandIn, answer, answer_book
 from briefing.models import BriefAnswer, Digest
 from briefing.pipeline import build_digest, summarize_article
 from briefing.pricing import cost_usd

@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLES, ROOT
-
 from briefing.config import resolve_settings
+from conftest import EXAMPLES, ROOT
+from support.llm_server import Reply, StandIn
+
 from briefing.ingest import read_source
 from briefing.llm import make_llm
-from briefing.llm.standin import Reply, StandIn
 from briefing.logs import KEYLIKE
 from briefing.models import BriefAnswer
 from briefing.pipeline import summarize_article

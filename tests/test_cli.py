@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, load_answer
+from support.llm_server import StandIn, error, queue
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.llm.standin import StandIn, error, queue
 
 SHOIGU = str(EXAMPLES / "shoigu-rare-earths.txt")
 SHOIGU_REPLAY = str(EXAMPLES / "shoigu-rare-earths.replay.yaml")

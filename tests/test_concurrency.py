@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from briefing.config import resolve_settings
 from conftest import EXAMPLES
 from fakes import FakeLLM
+from support.llm_server import Reply, StandIn, Throttled, answer_book, error
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.config import resolve_settings
 from briefing.digest.period import Window
 from briefing.digest.prepare import Prepared, prepare
 from briefing.errors import LLMError
@@ -28,7 +29,6 @@ from briefing.limits import Interrupted, RateLimitedLLM, RateLimiter
 from briefing.llm import make_llm
 from briefing.llm.base import ChatMessage, Completion, T
 from briefing.llm.cache import CachedLLM, ResponseCache
-from briefing.llm.standin import Reply, StandIn, Throttled, answer_book, error
 from briefing.models import BriefAnswer, Digest, Usage
 from briefing.pipeline import build_digest
 from briefing.progress import Event, Lines

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
+from support.llm_server import StandIn, answer_book
+from support.slack_server import SlackStandIn
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.llm.standin import StandIn, answer_book
 from briefing.models import Estimate
-from briefing.slack.standin import SlackStandIn
 
 WEEK = str(EXAMPLES / "weekly")
 REPLAY = str(EXAMPLES / "weekly.replay.yaml")

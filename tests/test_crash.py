@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 from fakes import FakeLLM
 from pydantic import BaseModel
+from support.llm_server import StandIn, queue
 from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.files import write_atomic
 from briefing.llm.base import ChatMessage
 from briefing.llm.cache import CachedLLM, ResponseCache
-from briefing.llm.standin import StandIn, queue
 from briefing.models import Usage
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")

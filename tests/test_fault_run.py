@@ -1,6 +1,6 @@
 """A week of 100 articles against a provider failing about one call in five, in every way.
 
-The provider is the stand-in server with briefing.llm.faults.Faulty in front of answers built
+The provider is the stand-in server with support.faults.Faulty in front of answers built
 from each prompt (tests/fault_week.py); the client is the real one, run through the CLI. The
 first run must finish, brief or list every article, and keep every answer it received in the
 cache; the second, against a provider that has recovered, must brief the rest and ask for
@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 from fault_week import answer_for, write_feed
+from support.faults import FAULTS, Faulty, request_key
+from support.llm_server import StandIn
 from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.llm import client
 from briefing.llm.cache import default_cache_path
-from briefing.llm.faults import FAULTS, Faulty, request_key
 from briefing.llm.retry import Backoff
-from briefing.llm.standin import StandIn
 from briefing.models import Digest
 
 ARTICLES = 100

@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
-
 from briefing.config import Settings
+from pydantic import SecretStr
+from support.faults import FAULTS, Faulty, fault_reply, request_key
+from support.llm_server import StandIn, answer, queue, raw
+
 from briefing.errors import InvalidAnswerError, LLMError
 from briefing.llm.base import ChatMessage
 from briefing.llm.client import OpenAIChat
-from briefing.llm.faults import FAULTS, Faulty, fault_reply, request_key
 from briefing.llm.reply import MalformedReply, parse_reply
-from briefing.llm.standin import StandIn, answer, queue, raw
 from briefing.models import BriefAnswer
 
 GOOD = json.dumps(

@@ -13,16 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from briefing.config import Settings
 from fakes import FakeLLM
 from pydantic import SecretStr
+from support.llm_server import StandIn, queue
 
 from briefing.answers import brief_from_answer
-from briefing.config import Settings
 from briefing.errors import InvalidAnswerError
 from briefing.grounding import check_brief
 from briefing.ingest import read_source
 from briefing.llm import OpenAIChat
-from briefing.llm.standin import StandIn, queue
 from briefing.models import (
     Article,
     Bilingual,

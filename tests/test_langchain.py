@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from briefing.config import resolve_settings
 from conftest import EXAMPLES, load_answer
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import (
@@ -29,8 +30,8 @@ from langchain_core.messages import (
 from langchain_core.runnables import Runnable
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
+from support.llm_server import StandIn, answer, completion_json, error, queue
 
-from briefing.config import resolve_settings
 from briefing.errors import ConfigError, InvalidAnswerError, LLMError
 from briefing.ingest import read_source
 from briefing.llm import make_llm
@@ -39,7 +40,6 @@ from briefing.llm.cache import CachedLLM, ResponseCache
 from briefing.llm.langchain import LangChainChat
 from briefing.llm.langchain_errors import is_transient
 from briefing.llm.retry import Backoff
-from briefing.llm.standin import StandIn, answer, completion_json, error, queue
 from briefing.models import BriefAnswer, Usage
 from briefing.pipeline import summarize_article
 

@@ -15,15 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
-
 from briefing.config import Settings
+from pydantic import SecretStr
+from support.llm_server import StandIn, answer, completion_json, error, queue
+
 from briefing.errors import ConfigError, InputError, InvalidAnswerError, LLMError
 from briefing.llm import OpenAIChat, make_llm
 from briefing.llm.base import ChatMessage, Completion
 from briefing.llm.retry import Backoff, retry_after
 from briefing.llm.schema import strict_schema
-from briefing.llm.standin import StandIn, answer, completion_json, error, queue
 from briefing.models import BriefAnswer
 
 KEY = "sk-test-SECRET0123456789"

@@ -2,7 +2,7 @@
 
 Real commands run in-process with distinctive secrets in the environment (an OpenAI key, a
 Slack bot token, a Slack webhook URL with a secret path segment), at -vv, against the local
-model stand-in (briefing.llm.standin) and the Slack stand-in, on their success and error
+model stand-in (tests/support/llm_server.py) and the Slack stand-in, on their success and error
 paths; several servers echo the secret back. Then every file under the test's folder (the
 outputs, the cache with its SQLite -wal/-shm, the working and temporary folders, cassettes),
 stdout, stderr, every log record and every payload Slack received are searched for each
@@ -25,14 +25,14 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES
+from support.llm_server import Reply, StandIn, answer, answer_book, error
+from support.slack_server import Answer, SlackStandIn
 from typer.testing import CliRunner, Result
 
 from briefing.cli import app
 from briefing.digest.period import Window
 from briefing.digest.prepare import prepare
 from briefing.errors import LLMError
-from briefing.llm.standin import Reply, StandIn, answer, answer_book, error
-from briefing.slack.standin import Answer, SlackStandIn
 
 _ALNUM = random.SystemRandom()
 
@@ -130,7 +130,7 @@ def seen(
     monkeypatch.chdir(tmp_path / "cwd")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     monkeypatch.setattr("time.sleep", lambda seconds: None)  # retries and Retry-After
-    monkeypatch.setattr("briefing.slack.standin.WEBHOOK_SECRET", HOOK_SECRET)
+    monkeypatch.setattr("support.slack_server.WEBHOOK_SECRET", HOOK_SECRET)
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
     monkeypatch.delenv("SLACK_WEBHOOK_URL", raising=False)
@@ -306,6 +306,7 @@ def test_a_server_that_writes_the_key_into_an_answer_does_not_get_it_stored(
 
 def test_a_recorded_cassette_and_its_replay_hold_no_key(seen: Seen) -> None:
     from briefing.config import resolve_settings
+
     from briefing.ingest import read_source
     from briefing.llm import make_llm
     from briefing.pipeline import summarize_article
@@ -474,7 +475,7 @@ def test_a_malformed_webhook_url_is_an_error_that_hides_it(seen: Seen, url: str)
 
 
 def test_a_batch_run_saves_no_secret(seen: Seen) -> None:
-    from briefing.llm.batch_standin import BatchService
+    from support.batch_server import BatchService
 
     book = _book()
     service = BatchService(answer_book(book), polls=2)

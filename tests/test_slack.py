@@ -21,6 +21,7 @@ from slack_support import (
     texts,
     webhook,
 )
+from support.slack_server import SlackStandIn
 
 from briefing.ingest import read_source
 from briefing.slack import mrkdwn as md
@@ -35,7 +36,6 @@ from briefing.slack.limits import (
 )
 from briefing.slack.post import post_document
 from briefing.slack.split import build_messages
-from briefing.slack.standin import SlackStandIn
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from digests import example_digest
 from slack_support import big_digest
+from support.slack_server import WEBHOOK_SECRET, Answer, SlackStandIn, api_error
 from typer.testing import CliRunner, Result
 
 from briefing.cli import app
 from briefing.errors import ConfigError, InputError
 from briefing.slack.split import build_messages
-from briefing.slack.standin import WEBHOOK_SECRET, Answer, SlackStandIn, api_error
 from briefing.slack.target import resolve_target
 
 TOKEN = "xoxb-0000000000-1111111111-cliSECRETtoken"

@@ -13,13 +13,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 from slack_support import CHANNEL, TOKEN, Sleeps, big_digest, bot, header_of, webhook
+from support.slack_server import Answer, SlackStandIn, api_error, rate_limited
 
 from briefing.errors import EXIT_PROVIDER
 from briefing.slack.blocks import SlackMessage
 from briefing.slack.limits import MAX_BLOCKS
 from briefing.slack.post import MAX_RATE_RETRIES, SlackError, post_document, post_messages
 from briefing.slack.split import build_messages
-from briefing.slack.standin import Answer, SlackStandIn, api_error, rate_limited
 from briefing.slack.target import SlackTarget
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES
+from support.llm_server import StandIn, answer_book, error
 from typer.testing import CliRunner
 
 from briefing.cli import app
@@ -19,7 +20,6 @@ from briefing.digest.period import Window, parse_window
 from briefing.digest.prepare import prepare
 from briefing.errors import InputError
 from briefing.ingest import read_source
-from briefing.llm.standin import StandIn, answer_book, error
 from briefing.models import Digest, Plan
 
 SHOIGU = EXAMPLES / "shoigu-rare-earths.txt"
@@ -167,6 +167,7 @@ def test_a_story_synthesis_failure_keeps_the_briefs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from briefing.config import resolve_settings
+
     from briefing.llm import make_llm
     from briefing.pipeline import build_digest
 
@@ -211,6 +212,7 @@ def test_an_error_from_the_server_is_a_failure_not_a_crash(
     week: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from briefing.config import resolve_settings
+
     from briefing.llm import make_llm
     from briefing.pipeline import build_digest
 

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from briefing.llm.standin import Reply, Responder, answer, error, raw
+from .llm_server import Reply, Responder, answer, error, raw
 
 # Kind -> how it fails. Transport faults are retried by the client; model faults are re-asked
 # once (invalid or schema-violating JSON) or fail the call (finish_reason=length).

@@ -21,7 +21,7 @@ from email.policy import HTTP
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from briefing.llm.standin import CREATED, Reply, Responder, answer, completion_json, error, raw
+from .llm_server import CREATED, Reply, Responder, answer, completion_json, error, raw
 
 ENDPOINT = "/v1/chat/completions"
 Final = Literal["completed", "failed", "expired"]

@@ -2,7 +2,7 @@
 
 `POST /v1/chat/completions` is answered by a responder: a callable that gets the request
 JSON and returns a `Reply` (or a plain string, taken as the answer's content). Other routes
-(the Files and Batches endpoints of `briefing.llm.batch_standin`) plug in as `routes`.
+(the Files and Batches endpoints of `support.batch_server`) plug in as `routes`.
 
     with StandIn(queue(error(429, "slow down", headers={"Retry-After": "2"}), '{"a": 1}')) as s:
         client = OpenAI(base_url=s.base_url, api_key="x")
