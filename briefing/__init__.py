@@ -1,3 +1,102 @@
-"""briefing: Chinese articles in, verified bilingual briefs out."""
+"""briefing: Chinese articles in, verified bilingual briefs out.
+
+The library API (the CLI is a thin layer over it):
+
+    from briefing import resolve_settings, summarize, prepare_weekly, run_weekly, check
+
+    settings = resolve_settings(provider="deepseek")          # flags > env > config file
+    brief = summarize("article.html", settings)               # one article: a Brief
+    run = run_weekly(prepare_weekly(["week/"]), settings)     # run.digest, run.stats
+    findings = check(brief)                                   # the grounding checks again
+
+Every function raises briefing.errors.BriefingError subclasses for what a user can fix,
+each with a message, a hint and an exit code.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from briefing.digest.prepare import Prepared
+    from briefing.digest.run import WeeklyRun
+    from briefing.llm.stack import Stack
+    from briefing.models import Article, Brief, Finding
+    from briefing.settings import Settings
+
+__all__ = [
+    "build_stack",
+    "check",
+    "prepare_weekly",
+    "resolve_settings",
+    "run_weekly",
+    "summarize",
+]
+
+
+def summarize(source: str | Article, settings: Settings, *, stack: Stack | None = None) -> Brief:
+    """Brief one article (an Article, or a file, URL or '-' to read): checked, re-asked once."""
+    from briefing.brief.summarize import summarize_article
+    from briefing.errors import InputError
+    from briefing.llm.stack import build_stack
+
+    if isinstance(source, str):
+        from briefing.ingest import read_source
+        from briefing.ingest.limits import resolve_max_bytes
+
+        articles = read_source(source, max_bytes=resolve_max_bytes(None))
+        if len(articles) != 1:
+            raise InputError(
+                f"{source} holds {len(articles)} articles; summarize takes one.",
+                "Use `briefing weekly` for a feed, or pass one article's file.",
+            )
+        source = articles[0]
+    stack = stack or build_stack(settings)
+    return summarize_article(source, stack.llm)
+
+
+def prepare_weekly(
+    inputs: list[str],
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    week: str | None = None,
+    max_bytes: int | None = None,
+) -> Prepared:
+    """Read the inputs, keep the period, merge duplicates, group stories; no model call."""
+    from briefing.digest.period import parse_window
+    from briefing.digest.prepare import prepare
+    from briefing.ingest.limits import resolve_max_bytes
+
+    window = parse_window(since, until, week)
+    return prepare(inputs, window, max_bytes=resolve_max_bytes(max_bytes))
+
+
+def run_weekly(prepared: Prepared, settings: Settings, **options: Any) -> WeeklyRun:
+    """Brief a prepared week and synthesise its stories (see briefing.digest.run.run_weekly)."""
+    from briefing.digest.run import run_weekly as run
+
+    return run(prepared, settings, **options)
+
+
+def check(brief: Brief) -> list[Finding]:
+    """The grounding checks on a brief, again (the article is inside it)."""
+    from briefing.grounding import check_brief
+
+    return check_brief(brief)
+
+
+def resolve_settings(**options: Any) -> Settings:
+    """Settings from flags > environment > config file > provider table (see settings.load)."""
+    from briefing.settings import resolve_settings as resolve
+
+    return resolve(**options)
+
+
+def build_stack(settings: Settings, **options: Any) -> Stack:
+    """The client stack for `settings` (see briefing.llm.stack.build_stack)."""
+    from briefing.llm.stack import build_stack as build
+
+    return build(settings, **options)

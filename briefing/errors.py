@@ -11,6 +11,7 @@ EXIT_FINDINGS = 1  # a brief with error-level findings (check), or a run with fa
 EXIT_INPUT = 2  # the input or an option is wrong: the user can fix it
 EXIT_CONFIG = 3  # configuration: no key, unknown provider or model
 EXIT_PROVIDER = 4  # the model provider failed: auth, rate limit, server, network
+EXIT_BUG = 70  # sysexits EX_SOFTWARE: briefing itself failed (a bug), never the input
 
 
 class BriefingError(Exception):

@@ -97,19 +97,19 @@ def remember_configured(env: Mapping[str, str] | None = None) -> None:
 
     A config file that cannot be read is left for the command to report.
     """
-    from briefing.config import PRESETS, default_config_path, load_config_file
     from briefing.errors import ConfigError
+    from briefing.settings import PROVIDERS, default_config_path, load_config_file
     from briefing.slack.target import TOKEN_ENV, WEBHOOK_ENV
 
     env = os.environ if env is None else env
-    remember(*(env.get(p.key_env) for p in PRESETS.values() if p.key_env))
+    remember(*(env.get(p.key_env) for p in PROVIDERS.values() if p.key_env))
     remember(env.get(TOKEN_ENV))
     remember(env.get(WEBHOOK_ENV), url=True)
     try:
         config = load_config_file(default_config_path(env), must_exist=False)
     except ConfigError:
         return
-    for name in PRESETS:
+    for name in PROVIDERS:
         key = config.section(name).api_key
         remember(key.get_secret_value() if key else None)
     slack = config.slack

@@ -102,7 +102,8 @@ FindingKind = Literal[
     "text-not-in-cited",
     "bilingual-mismatch",
     "empty-text",
-    "part-not-briefed",  # a part of a long article whose call failed (briefing/longform.py)
+    "part-not-briefed",  # a part of a long article whose call failed (briefing/brief/longform.py)
+    "check-failed",  # the checks themselves failed on this statement (a bug): it is unverified
 ]
 
 
@@ -120,11 +121,15 @@ class Usage(Model):
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    # Answers whose server did not report their usage: the tokens above are then a lower
+    # bound, and the cost is unknown.
+    unmetered: int = Field(0, ge=0)
 
     def __add__(self, other: Usage) -> Usage:
         return Usage(
             prompt_tokens=self.prompt_tokens + other.prompt_tokens,
             completion_tokens=self.completion_tokens + other.completion_tokens,
+            unmetered=self.unmetered + other.unmetered,
         )
 
 

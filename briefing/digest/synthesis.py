@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from briefing.brief.reask import ask_grounded
 from briefing.grounding import check_story
 from briefing.llm.base import LLM
 from briefing.models import (
@@ -16,7 +17,6 @@ from briefing.models import (
     Usage,
 )
 from briefing.prompts import render_messages
-from briefing.reask import ask_grounded
 
 PROMPT = "story"
 

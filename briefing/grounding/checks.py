@@ -5,8 +5,10 @@ blank text.
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from briefing.grounding.dates import relative_years
 from briefing.grounding.numbers import extract_quantities
@@ -14,12 +16,17 @@ from briefing.grounding.overlap import unsupported
 from briefing.grounding.quantity import Quantity, agree, supports
 from briefing.models import Article, Bilingual, Brief, Claim, Finding, FindingKind
 
+log = logging.getLogger(__name__)
+
 _SIDES = (("en", "English"), ("zh", "Chinese"))
 
 
 def check_brief(brief: Brief) -> list[Finding]:
     """Every finding on the brief, in document order: title, core viewpoint, then each group."""
-    source = _Source(brief.article)
+    try:
+        source = _Source(brief.article)
+    except Exception:  # the article's own text defeats the checks: nothing can be verified
+        return guarded("core_viewpoint", _Source, brief.article)
     findings = _blank("title", brief.title)
     titles_done = 0
     for path, claim in brief.claims_with_paths():
@@ -28,10 +35,25 @@ def check_brief(brief: Brief) -> list[Finding]:
         while group is not None and titles_done <= group:
             findings += _blank(f"groups[{titles_done}].title", brief.groups[titles_done].title)
             titles_done += 1
-        findings += _check_claim(path, claim, source)
+        findings += guarded(path, _check_claim, path, claim, source)
     for gi in range(titles_done, len(brief.groups)):
         findings += _blank(f"groups[{gi}].title", brief.groups[gi].title)
     return findings
+
+
+def guarded(where: str, check: Callable[..., list[Finding]], *args: Any) -> list[Finding]:
+    """The findings of `check(*args)` on one statement; if the check itself fails, one finding
+    saying so. A bug in a check must not cost the answer it runs on, nor sink the run."""
+    try:
+        return check(*args)
+    except Exception as exc:  # RecursionError, ValueError... on text nobody foresaw
+        log.warning("The checks failed on %s: %s: %s", where, type(exc).__name__, exc)
+        log.debug("Where the checks failed:", exc_info=True)  # -vv shows it
+        detail = (
+            f"the checks could not run on this statement ({type(exc).__name__}); it is "
+            "unverified. Please report this bug."
+        )
+        return [Finding(where=where, kind="check-failed", severity="error", detail=detail)]
 
 
 def _check_claim(where: str, claim: Claim, source: _Source) -> list[Finding]:

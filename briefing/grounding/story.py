@@ -15,6 +15,7 @@ from briefing.grounding.checks import (
     _found,
     _Source,
     _unique,
+    guarded,
 )
 from briefing.grounding.numbers import extract_quantities
 from briefing.models import Article, Claim, Finding, Story, StoryClaim
@@ -27,7 +28,7 @@ def check_story(story: Story, articles: dict[str, Article]) -> list[Finding]:
     statements = [("summary", story.summary)]
     statements += [(f"claims[{i}]", claim) for i, claim in enumerate(story.claims)]
     for where, claim in statements:
-        findings += _check(where, claim, sources)
+        findings += guarded(where, _check, where, claim, sources)
     return findings
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass, field
 from typing import Generic, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -39,3 +41,27 @@ class LLM(Protocol):
         Raises briefing.errors.LLMError (or a subclass) when no valid answer can be had.
         """
         ...
+
+
+@dataclass
+class CallStats:
+    """What a run's model calls did, kept by the client stack as they happen (thread-safe).
+
+    `requests`: requests sent to the provider, retries included; `retries`: requests that
+    were tries again after a transient failure; `hits`: answers from the response cache;
+    `calls`: answers asked of the model (not from the cache).
+    """
+
+    requests: int = 0
+    retries: int = 0
+    hits: int = 0
+    calls: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def count(self, *, requests: int = 0, retries: int = 0, hits: int = 0, calls: int = 0) -> None:
+        """Add to the counters."""
+        with self._lock:
+            self.requests += requests
+            self.retries += retries
+            self.hits += hits
+            self.calls += calls

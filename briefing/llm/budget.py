@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import threading
 
+from briefing.brief.request import expected_answer_tokens
 from briefing.errors import InvalidAnswerError, LLMError
 from briefing.llm.base import LLM, ChatMessage, Completion, T
 from briefing.models import Usage
-from briefing.pricing import cost_usd
+from briefing.settings import Settings
 from briefing.tokens import count_tokens
-
-# What one answer is expected to take (see briefing/estimate.py for how it was measured).
-EXPECTED_OUT = 1_200
 
 
 class BudgetExceeded(LLMError):
@@ -21,26 +19,30 @@ class BudgetExceeded(LLMError):
 class BudgetLLM:
     """An `LLM` that refuses calls past `max_usd`, counting what the answers really cost."""
 
-    def __init__(self, inner: LLM, max_usd: float) -> None:
+    def __init__(self, inner: LLM, max_usd: float, settings: Settings) -> None:
         self.inner = inner
         self.model = inner.model
         self.max_usd = max_usd
+        self.settings = settings
         self.spent = 0.0
         self._lock = threading.Lock()
 
     def _cost(self, usage: Usage) -> float:
-        cost = cost_usd(self.model, usage)
+        # Unmetered answers count at what they reported: the cap is on what is known.
+        cost = self.settings.cost(usage.model_copy(update={"unmetered": 0}))
         if cost is None:
             raise LLMError(
                 f"No price is known for {self.model!r}, so --max-cost cannot be enforced.",
-                "Drop --max-cost, or pick a model with a known price (see README, Costs).",
+                f"Drop --max-cost, or set its price under [prices] in "
+                f"{self.settings.config_path} (see README, Cost).",
             )
         return cost
 
     def complete(self, messages: list[ChatMessage], schema: type[T], *, name: str) -> Completion[T]:
         """Make the call if its expected cost fits in what is left; count what it cost."""
         tokens_in = sum(count_tokens(m.content) for m in messages)
-        expected = self._cost(Usage(prompt_tokens=tokens_in, completion_tokens=EXPECTED_OUT))
+        tokens_out = expected_answer_tokens(messages)
+        expected = self._cost(Usage(prompt_tokens=tokens_in, completion_tokens=tokens_out))
         with self._lock:
             if self.spent + expected > self.max_usd:
                 raise BudgetExceeded(

@@ -22,7 +22,8 @@ import platformdirs
 from pydantic import ValidationError
 
 from briefing.errors import ConfigError
-from briefing.llm.base import LLM, ChatMessage, Completion, T
+from briefing.llm.base import LLM, CallStats, ChatMessage, Completion, T
+from briefing.llm.structured import unfence
 from briefing.models import Model, Usage
 
 log = logging.getLogger(__name__)
@@ -148,16 +149,19 @@ class ResponseCache:
 class CachedLLM:
     """An `LLM` that answers from the cache when it can and stores every new answer.
 
-    A cache hit reports zero usage: nothing was spent on it in this run.
+    A cache hit reports zero usage: nothing was spent on it in this run. The answer is stored
+    as the model wrote it (secrets masked), so a hit hands back the very text a live call
+    did: a re-ask quoting it is the same request, and is answered from the cache too.
     """
 
-    def __init__(self, inner: LLM, cache: ResponseCache, identity: str) -> None:
+    def __init__(
+        self, inner: LLM, cache: ResponseCache, identity: str, stats: CallStats | None = None
+    ) -> None:
         self.inner = inner
         self.model = inner.model
         self.cache = cache
         self.identity = identity  # provider, model, structured mode
-        self.hits = 0
-        self.misses = 0
+        self.stats = stats or CallStats()
 
     def key(self, messages: list[ChatMessage], schema: type[T], name: str) -> str:
         """The hash of everything that shapes the answer to this request."""
@@ -177,16 +181,27 @@ class CachedLLM:
         if stored is not None:
             raw, model, _ = stored
             try:
-                value = schema.model_validate_json(raw)
+                value = schema.model_validate_json(unfence(raw))
             except ValidationError:
                 pass  # stored under an older schema: ask again
             else:
-                self.hits += 1
+                self.stats.count(hits=1)
                 return Completion[schema](  # type: ignore[valid-type]
                     value=value, raw=raw, model=model, usage=Usage(), attempts=0
                 )
-        self.misses += 1
         completion = self.inner.complete(messages, schema, name=name)
-        # The validated value, not the raw text: a fenced or padded answer stays loadable.
-        self.cache.put(key, completion.value.model_dump_json(), completion.model, completion.usage)
-        return completion
+        # Raw text the schema reads after unfencing is kept as it came; anything else (a
+        # LangChain tool call's parsed arguments) as the validated value.
+        raw = (
+            completion.raw if _loads(schema, completion.raw) else completion.value.model_dump_json()
+        )
+        self.cache.put(key, raw, completion.model, completion.usage)
+        return completion.model_copy(update={"raw": raw})
+
+
+def _loads(schema: type[T], raw: str) -> bool:
+    try:
+        schema.model_validate_json(unfence(raw))
+    except ValidationError:
+        return False
+    return True

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import openai
 
-from briefing.config import Settings, StructuredMode
 from briefing.errors import LLMError
 from briefing.logs import KEYLIKE as _KEYLIKE
 from briefing.logs import MASK
+from briefing.settings import Settings, StructuredMode
 
 
 def redact(text: str, settings: Settings) -> str:

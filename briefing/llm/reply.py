@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, NonNegativeInt, ValidationError
+from pydantic import BaseModel, ValidationError, field_validator
 
 from briefing.models import Usage
 
@@ -31,8 +31,19 @@ class _Choice(BaseModel):
 
 
 class _Usage(BaseModel):
-    prompt_tokens: NonNegativeInt = 0
-    completion_tokens: NonNegativeInt = 0
+    # Servers send null, fractions (1112.5) or nothing: an unusable count is unknown, never
+    # a reason to refuse (and pay again for) a valid answer.
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+    @field_validator("prompt_tokens", "completion_tokens", mode="before")
+    @classmethod
+    def _count(cls, value: object) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        if value != value or value < 0 or value > 1e12:  # NaN, negative, absurd
+            return None
+        return round(value)
 
 
 class ChatReply(BaseModel):
@@ -42,14 +53,23 @@ class ChatReply(BaseModel):
     choices: list[_Choice] = []
     usage: _Usage | None = None  # some local servers leave it out
 
+    @field_validator("usage", mode="before")
+    @classmethod
+    def _usage(cls, value: object) -> object:
+        return value if isinstance(value, dict) else None
+
     @property
     def tokens(self) -> Usage:
-        """What the answer cost, as the server counted it (zero when it did not say)."""
-        if self.usage is None:
-            return Usage()
-        return Usage(
-            prompt_tokens=self.usage.prompt_tokens, completion_tokens=self.usage.completion_tokens
-        )
+        """What the answer cost, as the server counted it (unmetered when it did not say)."""
+        u = self.usage
+        if u is None or u.prompt_tokens is None or u.completion_tokens is None:
+            known = u or _Usage()
+            return Usage(
+                prompt_tokens=known.prompt_tokens or 0,
+                completion_tokens=known.completion_tokens or 0,
+                unmetered=1,
+            )
+        return Usage(prompt_tokens=u.prompt_tokens, completion_tokens=u.completion_tokens)
 
 
 def parse_reply(body: str | dict[str, Any]) -> ChatReply:

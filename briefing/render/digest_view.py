@@ -55,6 +55,7 @@ _COUNTS = (
 
 _FOOTER_EN = ("Generated {}", "model {}", "{} tokens", "cost {}")
 _FOOTER_ZH = ("生成于 {}", "模型 {}", "{} 词元", "费用 {}")
+_UNKNOWN_COST = {"en": "unknown", "zh": "未知"}
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,10 @@ class DigestView:
             return ""
         tokens = self.meta.usage.prompt_tokens + self.meta.usage.completion_tokens
         cost = self.meta.cost_usd
-        dollars = "< $0.01" if 0 < cost < 0.01 else f"${cost:,.2f}"
+        if cost is None:  # a model without a known price, or a server that did not count
+            dollars = _UNKNOWN_COST["zh" if lang == "zh" else "en"]
+        else:
+            dollars = "< $0.01" if 0 < cost < 0.01 else f"${cost:,.2f}"
         values = (display_time(self.meta.generated_at), self.meta.model, f"{tokens:,}", dollars)
         forms = _FOOTER_ZH if lang == "zh" else _FOOTER_EN
         return " · ".join(

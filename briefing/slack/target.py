@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-from briefing.config import default_config_path, load_config_file
 from briefing.errors import ConfigError, InputError
 from briefing.models import Model
+from briefing.settings import default_config_path, load_config_file
 from briefing.slack.mask import Redactor, mask_url
 
 DEFAULT_API_URL = "https://slack.com/api/"

@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-# The same parsing and re-ask wording as the openai client.
-from briefing.llm.base import ChatMessage, T
-from briefing.llm.client import _reask, _unfence
+from briefing.llm.base import ChatMessage
 from briefing.llm.schema import schema_instructions, strict_schema
 from briefing.models import Usage
 
@@ -39,8 +37,8 @@ def with_schema(conversation: list[BaseMessage], schema: type[BaseModel]) -> lis
     return [SystemMessage(content=text), *conversation]
 
 
-def reask_messages(message: AIMessage, raw: str, problems: str) -> list[BaseMessage]:
-    """The answer and the re-ask. After a tool call, the re-ask is that call's result:
+def reask_messages(message: AIMessage, raw: str, text: str) -> list[BaseMessage]:
+    """The answer and the re-ask `text`. After a tool call, the re-ask is that call's result:
     providers reject a tool call that no tool message answers."""
     from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
@@ -48,9 +46,9 @@ def reask_messages(message: AIMessage, raw: str, problems: str) -> list[BaseMess
     if calls:
         return [
             message,
-            *(ToolMessage(content=_reask(problems), tool_call_id=c["id"]) for c in calls),
+            *(ToolMessage(content=text, tool_call_id=c["id"]) for c in calls),
         ]
-    return [AIMessage(content=raw), HumanMessage(content=_reask(problems))]
+    return [AIMessage(content=raw), HumanMessage(content=text)]
 
 
 def answer_text(message: AIMessage) -> str:
@@ -71,19 +69,11 @@ def answer_text(message: AIMessage) -> str:
     )
 
 
-def validate(schema: type[T], parsed: object, raw: str) -> T:
-    """The answer as `schema`: the JSON LangChain parsed, else the raw text it could not parse.
-
-    Validated as JSON either way, so the errors read as the openai client's do.
-    """
-    if parsed is not None:
-        return schema.model_validate_json(json.dumps(parsed, ensure_ascii=False))
-    return schema.model_validate_json(_unfence(raw))
-
-
 def usage_of(message: AIMessage) -> Usage:
     """The tokens an answer cost, from the message's `usage_metadata`."""
-    meta = getattr(message, "usage_metadata", None) or {}
+    meta = getattr(message, "usage_metadata", None)
+    if not meta:  # the class does not report usage: unknown, not zero
+        return Usage(unmetered=1)
     return Usage(
         prompt_tokens=int(meta.get("input_tokens") or 0),
         completion_tokens=int(meta.get("output_tokens") or 0),

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from briefing.config import Settings
-from briefing.errors import LLMError
 from briefing.llm import failures
-from briefing.llm.client import OpenAIChat, _compact, _unfence
 from briefing.llm.reply import MalformedReply, parse_reply
+from briefing.llm.structured import compact, parse_answer
+from briefing.llm.transports.openai import OpenAIChat
+from briefing.logs import mask_keylike
 from briefing.models import Usage
+from briefing.settings import Settings
 
 
 class Unusable(Exception):
@@ -24,9 +26,10 @@ class Unusable(Exception):
 
 
 def read_answer(
-    item: dict[str, Any], chat: OpenAIChat, schema: type[BaseModel]
-) -> tuple[BaseModel, str, Usage]:
-    """The validated answer of one output line, its model and usage; Unusable if none."""
+    item: dict[str, Any], chat: OpenAIChat, schema: type[BaseModel], mask: Callable[[str], str]
+) -> tuple[str, str, Usage]:
+    """The answer text of one output line (masked, validated), its model and usage;
+    Unusable if it has none. Checked as a live answer is, by the same functions."""
     response = item.get("response") or {}
     body = response.get("body")
     if response.get("status_code") != 200 or not isinstance(body, dict):
@@ -35,15 +38,16 @@ def read_answer(
         completion = parse_reply(body)
     except MalformedReply:
         raise Unusable("the answer is not a chat completion") from None
-    usage = completion.tokens
+    answer = chat.answer_of(completion)  # refusal, content filter, truncation: as when live
+    if answer.problem is not None:
+        raise Unusable(answer.problem.message, answer.usage)
+    raw = mask(answer.text)
     try:
-        raw = chat._content(completion)  # refusal, content filter, truncation: as when live
-        value = schema.model_validate_json(_unfence(raw))
-    except LLMError as exc:
-        raise Unusable(exc.message, usage) from None
+        parse_answer(schema, None, raw)
     except ValidationError as exc:
-        raise Unusable(f"the answer did not validate: {_compact(exc)}", usage) from None
-    return value, completion.model or chat.model, usage
+        raise Unusable(f"the answer did not validate: {compact(exc)}", answer.usage) from None
+    model = mask_keylike(mask(answer.model)) if answer.model else chat.model
+    return raw, model, answer.usage
 
 
 def line_error(item: dict[str, Any], settings: Settings) -> str:

@@ -13,8 +13,8 @@ how to make that the setting). "json_mode" also puts the schema in the system pr
 openai client does in JSON mode. The schema is given as the strict JSON Schema the openai
 client sends, so LangChain returns plain JSON and never validates (or raises) on its own.
 
-The answer is validated here with pydantic, re-asked once with the validation errors, and its
-usage read from the message's `usage_metadata` (the conversions are in langchain_messages).
+The answer is validated and re-asked by briefing.llm.structured, as the openai transport's
+are; its usage is read from the message's `usage_metadata` (see langchain_messages).
 Retries are generic: any exception whose HTTP status is 429/5xx/529, or whose class name says
 rate limit, timeout, connection or overload (langchain_errors classifies and masks them).
 """
@@ -28,16 +28,16 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from briefing.config import DEFAULT_MAX_RETRIES, LANGCHAIN_CLASS_PATH, LangChainMethod
-from briefing.errors import ConfigError, InvalidAnswerError, LLMError
-from briefing.llm.base import LLM, ChatMessage, Completion, T
-from briefing.llm.cache import CachedLLM, ResponseCache
-from briefing.llm.client import _compact  # the openai client's summary of validation errors
-from briefing.llm.langchain_errors import (
+from briefing.errors import ConfigError, LLMError
+from briefing.llm.base import CallStats, ChatMessage, T
+from briefing.llm.retry import Backoff, retry_after
+from briefing.llm.schema import strict_schema
+from briefing.llm.structured import Answer, Conversation
+from briefing.llm.transports.langchain_errors import (
     SECRET_OPTION,
     is_auth_error,
     is_transient,
@@ -45,25 +45,22 @@ from briefing.llm.langchain_errors import (
     redact,
     rejects_json_schema,
 )
-from briefing.llm.langchain_messages import (
+from briefing.llm.transports.langchain_messages import (
     answer_text,
     model_of,
     reask_messages,
     to_langchain,
     usage_of,
-    validate,
     with_schema,
 )
-from briefing.llm.retry import Backoff, retry_after
-from briefing.llm.schema import strict_schema
-from briefing.models import Usage
+from briefing.settings.load import DEFAULT_MAX_RETRIES, LANGCHAIN_CLASS_PATH, LangChainMethod
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
     from langchain_core.messages import AIMessage, BaseMessage
     from langchain_core.runnables import Runnable
 
-    from briefing.config import Settings
+    from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +68,7 @@ INSTALL_HINT = "pip install 'briefing[langchain]' and the model's package"
 
 
 class LangChainChat:
-    """An `LLM` over a LangChain chat model class, built from the `[langchain]` settings."""
+    """A transport over a LangChain chat model class, built from the `[langchain]` settings."""
 
     def __init__(
         self,
@@ -83,6 +80,7 @@ class LangChainChat:
         config_path: Path | None = None,
         sleep: Callable[[float], None] = time.sleep,
         backoff: Backoff | None = None,
+        stats: CallStats | None = None,
     ) -> None:
         """Import `model_class_path` ("package.module:ClassName") and build it with `options`."""
         self.class_path = model_class_path
@@ -93,6 +91,11 @@ class LangChainChat:
         self._where = f"[langchain] in {self._config}"
         self._sleep = sleep
         self._backoff = backoff or Backoff()
+        self.stats = stats or CallStats()
+        self.stronger = (
+            f"Use a stronger model (`model` under {self._where}), or "
+            'method = "json_schema" with a class that supports it.'
+        )
         self._structured: dict[tuple[type[BaseModel], str], Runnable[Any, Any]] = {}
         cls = _import_chat_model(model_class_path)
         self.class_name = cls.__name__
@@ -101,7 +104,11 @@ class LangChainChat:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, *, sleep: Callable[[float], None] = time.sleep
+        cls,
+        settings: Settings,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        stats: CallStats | None = None,
     ) -> LangChainChat:
         """The chat model that `settings` (a `langchain:` provider) describes."""
         lc = settings.langchain
@@ -114,6 +121,7 @@ class LangChainChat:
             max_retries=settings.max_retries,
             config_path=settings.config_path,
             sleep=sleep,
+            stats=stats,
         )
 
     def __repr__(self) -> str:
@@ -131,41 +139,29 @@ class LangChainChat:
         digest = hashlib.sha256(blob).hexdigest()[:16]
         return f"langchain:{self.class_path}|{self.model}|{self.method}|{digest}"
 
-    def complete(self, messages: list[ChatMessage], schema: type[T], *, name: str) -> Completion[T]:
-        """Ask once, re-ask once with the validation errors, return the validated answer."""
-        conversation = to_langchain(messages)
-        usage, model = Usage(), self.model
-        for attempt in (1, 2):
-            out = self._invoke(conversation, schema, name)
-            message = out["raw"]
-            usage = usage + usage_of(message)
-            model = model_of(message) or model
-            self._check_finished(message, out.get("parsing_error"))
-            raw = answer_text(message)
-            try:
-                value = validate(schema, out.get("parsed"), raw)
-            except ValidationError as exc:
-                problems = _compact(exc)
-                log.info(
-                    "%s answer %d from %s did not validate: %s", name, attempt, model, problems
-                )
-                if attempt == 2:
-                    raise InvalidAnswerError(
-                        f"{model!r} ({self.class_name}) answered with invalid JSON twice: "
-                        f"{problems}",
-                        "Use a stronger model (`model` under " + self._where + "), or "
-                        'method = "json_schema" with a class that supports it.',
-                        raw=raw,
-                        prompt_tokens=usage.prompt_tokens,
-                        completion_tokens=usage.completion_tokens,
-                        attempts=attempt,
-                    ) from None
-                conversation = [*conversation, *reask_messages(message, raw, problems)]
-                continue
-            return Completion[schema](  # type: ignore[valid-type]
-                value=value, raw=raw, model=model, usage=usage, attempts=attempt
-            )
-        raise AssertionError("unreachable")  # the loop returns or raises
+    def start(self, messages: list[ChatMessage]) -> Conversation:
+        """The conversation as LangChain messages."""
+        return to_langchain(messages)
+
+    def followup(self, conversation: Conversation, answer: Answer, text: str) -> Conversation:
+        """The answer and `text` (as the tool result after a tool call, else a user turn)."""
+        return [
+            *conversation,
+            *reask_messages(cast("AIMessage", answer.message), answer.text, text),
+        ]
+
+    def send(self, conversation: Conversation, schema: type[T], name: str) -> Answer:
+        """One structured call, transient failures retried; LLMError when none can be had."""
+        out = self._invoke(conversation, schema, name)
+        message = out["raw"]
+        return Answer(
+            answer_text(message),
+            model_of(message),
+            usage_of(message),
+            parsed=out.get("parsed"),
+            message=message,
+            problem=self._unfinished(message, out.get("parsing_error")),
+        )
 
     def _build(self, cls: type[BaseChatModel]) -> BaseChatModel:
         kwargs = dict(self._options)
@@ -240,6 +236,7 @@ class LangChainChat:
                 messages = with_schema(conversation, schema)
             runnable = self._structured_for(schema, name)
             try:
+                self.stats.count(requests=1)
                 out: dict[str, Any] = runnable.invoke(messages)
                 return out
             # LangChain models raise their provider package's exceptions, whatever they are.
@@ -251,6 +248,7 @@ class LangChainChat:
                 if not transient or retries >= self.max_retries:
                     raise self._failure(exc, retries + 1, transient=transient) from None
                 retries += 1
+                self.stats.count(retries=1)
                 wait = self._delay(retries, exc)
                 log.warning(
                     "%s from %s; retry %d of %d in %.1f s",
@@ -292,50 +290,32 @@ class LangChainChat:
             "model's package.",
         )
 
-    def _check_finished(self, message: AIMessage, parsing_error: object) -> None:
-        """LLMError for an answer cut off at the token limit or refused."""
+    def _unfinished(self, message: AIMessage, parsing_error: object) -> LLMError | None:
+        """The error of an answer cut off at the token limit, filtered or refused; else None."""
         meta = getattr(message, "response_metadata", None) or {}
         if meta.get("finish_reason") == "length" or meta.get("stop_reason") == "max_tokens":
-            raise LLMError(
+            return LLMError(
                 f"The answer from {self.model!r} was cut off at the token limit.",
                 f"Raise the token limit option of {self.class_name} (e.g. max_tokens) under "
                 f"[langchain.options], or use a stronger model.",
             )
         if meta.get("finish_reason") == "content_filter":
-            raise LLMError(
+            return LLMError(
                 f"The content filter behind {self.class_name} blocked this article or the answer.",
                 "Some providers filter political or sensitive news; try another model.",
             )
         refusal = (getattr(message, "additional_kwargs", None) or {}).get("refusal")
         if refusal or "refusal" in type(parsing_error).__name__.lower():
             text = refusal or str(parsing_error)
-            raise LLMError(
+            return LLMError(
                 f"{self.model!r} refused to answer: {self._redact(text)}",
                 "Check that the article is what you meant to send; another model may answer.",
             )
+        return None
 
     def _redact(self, exc: object) -> str:
         """`str(exc)` on one line, short, without any secret option or key-shaped text."""
         return redact(exc, self._options)
-
-
-def make_langchain_llm(
-    settings: Settings,
-    *,
-    replay: Path | None = None,
-    record: Path | None = None,
-    cache: ResponseCache | None = None,
-    sleep: Callable[[float], None] = time.sleep,
-) -> LLM:
-    """The LangChain model for `settings`, behind the response cache when one is given."""
-    if replay is not None or record is not None:
-        raise ConfigError(
-            f"Replaying or recording cassettes is not available for {settings.provider}.",
-            "Cassettes record the openai client's HTTP; use --provider openai (or another "
-            "OpenAI-compatible provider) with --replay.",
-        )
-    llm = LangChainChat.from_settings(settings, sleep=sleep)
-    return llm if cache is None else CachedLLM(llm, cache, llm.identity)
 
 
 def _import_chat_model(path: str) -> type[BaseChatModel]:

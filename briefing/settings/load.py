@@ -38,7 +38,6 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,10 +45,17 @@ import platformdirs
 from pydantic import Field, SecretStr, ValidationError
 
 from briefing.errors import ConfigError
-from briefing.models import Model
-from briefing.pricing import set_prices
+from briefing.models import Model, Usage
+from briefing.settings.providers import (
+    DEFAULT_CONCURRENCY,
+    PROVIDERS,
+    Price,
+    Provider,
+    StructuredMode,
+    known_name,
+    list_prices,
+)
 
-StructuredMode = Literal["json_schema", "json_object"]
 # LangChain's names for its structured-output methods (with_structured_output(method=...)).
 LangChainMethod = Literal["json_schema", "function_calling", "json_mode"]
 LANGCHAIN_PREFIX = "langchain:"
@@ -58,81 +64,6 @@ LANGCHAIN_CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")  # package.
 DEFAULT_TIMEOUT = 120.0  # seconds; one article can take a minute on a slow provider
 DEFAULT_MAX_RETRIES = 4
 REPLAY_HINT = "To try the bundled example without a key, use --replay (see README)."
-
-
-@dataclass(frozen=True)
-class Preset:
-    """What a provider needs: where it lives, its key variable, its structured-output mode."""
-
-    base_url: str | None
-    key_env: str | None
-    structured: StructuredMode
-    model: str | None
-    needs_key: bool = True
-    max_tokens: int | None = None
-
-
-# Base URLs and modes from each provider's documentation (see docs/ENVIRONMENT.md).
-PRESETS: dict[str, Preset] = {
-    "openai": Preset("https://api.openai.com/v1", "OPENAI_API_KEY", "json_schema", "gpt-4o-mini"),
-    # DeepSeek answers HTTP 400 to json_schema; json_object needs "json" in the prompt.
-    "deepseek": Preset(
-        "https://api.deepseek.com", "DEEPSEEK_API_KEY", "json_object", "deepseek-chat"
-    ),
-    # DashScope documents json_schema for a few Qwen models only; json_object for all.
-    "qwen": Preset(
-        "https://dashscope.aliyuncs.com/compatible-mode/v1",
-        "DASHSCOPE_API_KEY",
-        "json_object",
-        "qwen-plus",
-    ),
-    # Moonshot documents JSON Mode (json_object) and defaults max tokens to 1024 when unset,
-    # which cuts a bilingual brief short.
-    "moonshot": Preset(
-        "https://api.moonshot.cn/v1",
-        "MOONSHOT_API_KEY",
-        "json_object",
-        "moonshot-v1-8k",
-        max_tokens=4096,
-    ),
-    "ollama": Preset("http://localhost:11434/v1", None, "json_schema", None, needs_key=False),
-    # Its own key variable, so an OpenAI key is never sent to an arbitrary server.
-    "openai-compatible": Preset(None, "BRIEFING_API_KEY", "json_schema", None, needs_key=False),
-}
-
-
-DEFAULT_CONCURRENCY = 4  # calls at once for a provider without a pace of its own
-
-
-@dataclass(frozen=True)
-class Pace:
-    """How hard a weekly run pushes a provider: calls at once, requests and tokens a minute.
-
-    None: no limit of our own (the provider's 429s and their Retry-After still pace us).
-    """
-
-    concurrency: int
-    rpm: int | None = None
-    tpm: int | None = None
-
-
-# The lowest paid tier's published limits, or conservative values; raise them under the
-# provider's table in the config file (`concurrency`, `rpm`, `tpm`; 0 for no limit).
-PACES: dict[str, Pace] = {
-    # Usage tier 1 for gpt-4o-mini: 500 RPM, 200,000 TPM (OpenAI's model page).
-    "openai": Pace(8, rpm=500, tpm=200_000),
-    # "DeepSeek API does NOT constrain user's rate limit"; it answers slowly under load.
-    "deepseek": Pace(8),
-    # Model Studio publishes limits per model; qwen3-max's 600 RPM, 1,000,000 TPM are among
-    # the lowest of the current models, so they are safe for qwen-plus too.
-    "qwen": Pace(8, rpm=600, tpm=1_000_000),
-    # Moonshot Tier1 (platform.moonshot.ai/docs/pricing/limits): 50 at once, 200 RPM,
-    # 2,000,000 TPM. Tier0 allows 1 call at once and 3 RPM: set concurrency = 1, rpm = 3 for it.
-    "moonshot": Pace(8, rpm=200, tpm=2_000_000),
-    # One local model: parallel requests only queue inside Ollama and eat the timeout.
-    "ollama": Pace(1),
-    "openai-compatible": Pace(DEFAULT_CONCURRENCY),
-}
 
 
 class LangChainSettings(Model):
@@ -160,12 +91,32 @@ class Settings(Model):
     rpm: int | None = Field(None, ge=1)  # requests a minute; None: no limit of our own
     tpm: int | None = Field(None, ge=1)  # tokens a minute; None: no limit of our own
     langchain: LangChainSettings | None = None  # set for a langchain: provider only
+    # model: price, the providers' list prices under the config file's [prices] table.
+    prices: dict[str, Price] = Field(default_factory=list_prices, repr=False)
+
+    @property
+    def provider_entry(self) -> Provider | None:
+        """This provider's entry in the table (none for a langchain: provider)."""
+        return PROVIDERS.get(self.provider)
+
+    def price(self, model: str | None = None) -> Price | None:
+        """The price of `model` (this settings' model by default), None when unknown."""
+        name = known_name(self.prices, model or self.model)
+        return self.prices[name] if name else None
+
+    def cost(self, usage: Usage, model: str | None = None) -> float | None:
+        """What `usage` cost on `model`, in USD; None when the price or the usage is unknown."""
+        price = self.price(model)
+        if price is None or usage.unmetered:
+            return None
+        total = usage.prompt_tokens * price.input + usage.completion_tokens * price.output
+        return round(total / 1_000_000, 6)
 
     @property
     def key_env(self) -> str | None:
         """The environment variable that holds this provider's key."""
-        preset = PRESETS.get(self.provider)  # none for a langchain: provider
-        return preset.key_env if preset else None
+        entry = self.provider_entry
+        return entry.key_env if entry else None
 
 
 class ProviderSection(Model):
@@ -221,8 +172,12 @@ class ConfigFile(Model):
     slack: SlackSection = SlackSection()
     input: InputSection = InputSection()
     langchain: LangChainSection = LangChainSection()
-    # model: [input, output] USD per million tokens, over briefing/pricing.py's list prices.
+    # model: [input, output] USD per million tokens, over briefing/settings/providers.py's.
     prices: dict[str, tuple[float, float]] = {}
+
+    def price_table(self) -> dict[str, Price]:
+        """The list prices with this file's [prices] over them."""
+        return {**list_prices(), **{m: Price(*p) for m, p in self.prices.items()}}
 
     def section(self, provider: str) -> ProviderSection:
         """The table for `provider`."""
@@ -270,7 +225,7 @@ def load_config_file(path: Path, *, must_exist: bool) -> ConfigFile:
         )
         raise ConfigError(
             f"Invalid setting in config file {path}: {problems}.",
-            f"Known tables: {', '.join(f'[{p}]' for p in PRESETS)}; keys: "
+            f"Known tables: {', '.join(f'[{p}]' for p in PROVIDERS)}; keys: "
             f"{', '.join(ProviderSection.model_fields)}. [slack] keys: "
             f"{', '.join(SlackSection.model_fields)}. [input] keys: "
             f"{', '.join(InputSection.model_fields)}.",
@@ -283,7 +238,7 @@ def resolve_api_key(
     """The key for `provider`: the argument, then its environment variable, then the file."""
     if flag:
         return SecretStr(flag)
-    key_env = PRESETS[provider].key_env
+    key_env = PROVIDERS[provider].key_env
     if key_env and env.get(key_env):
         return SecretStr(env[key_env])
     return section.api_key
@@ -293,7 +248,7 @@ def check_api_key(settings: Settings) -> None:
     """Raise ConfigError when the provider needs a key and none was found."""
     if settings.langchain is not None:
         return  # the model's class finds its own key (its options or its environment variable)
-    if settings.api_key is not None or not PRESETS[settings.provider].needs_key:
+    if settings.api_key is not None or not PROVIDERS[settings.provider].needs_key:
         return
     p = settings.provider
     raise ConfigError(
@@ -312,12 +267,17 @@ def resolve_settings(
     config_path: Path | None = None,
     env: Mapping[str, str] = os.environ,
     require_key: bool = True,
+    config: ConfigFile | None = None,
 ) -> Settings:
-    """Settings from flags > environment > config file > preset; ConfigError if unusable."""
+    """Settings from flags > environment > config file > preset; ConfigError if unusable.
+
+    `config` is the config file already read (the CLI reads it once per command); without
+    it the file at `config_path` (or the default path) is read.
+    """
     path = config_path or default_config_path(env)
-    # Only a file named by the caller (--config) must exist; elsewhere none means empty.
-    config = load_config_file(path, must_exist=config_path is not None)
-    set_prices(config.prices)
+    if config is None:
+        # Only a file named by the caller (--config) must exist; elsewhere none means empty.
+        config = load_config_file(path, must_exist=config_path is not None)
     name = provider or env.get("BRIEFING_PROVIDER") or config.provider or "openai"
     if name.startswith(LANGCHAIN_PREFIX):
         return _langchain_settings(
@@ -328,15 +288,16 @@ def resolve_settings(
             api_key=api_key,
             env=env,
             path=path,
+            prices=config.price_table(),
         )
-    if name not in PRESETS:
+    if name not in PROVIDERS:
         raise ConfigError(
             f"Unknown provider {name!r}.",
-            f"Known providers: {', '.join(PRESETS)}. For any other OpenAI-compatible server "
+            f"Known providers: {', '.join(PROVIDERS)}. For any other OpenAI-compatible server "
             "use openai-compatible with --base-url; for a LangChain chat model, "
             "langchain:package.module:ClassName.",
         )
-    preset, section = PRESETS[name], config.section(name)
+    preset, section = PROVIDERS[name], config.section(name)
 
     chosen_url = base_url or env.get("BRIEFING_BASE_URL")
     if not chosen_url and name in ("openai", "openai-compatible"):
@@ -365,9 +326,10 @@ def resolve_settings(
         max_retries=DEFAULT_MAX_RETRIES if section.max_retries is None else section.max_retries,
         max_tokens=section.max_tokens or preset.max_tokens,
         config_path=path,
-        concurrency=section.concurrency or PACES[name].concurrency,
-        rpm=PACES[name].rpm if section.rpm is None else section.rpm or None,
-        tpm=PACES[name].tpm if section.tpm is None else section.tpm or None,
+        concurrency=section.concurrency or preset.pace.concurrency,
+        rpm=preset.pace.rpm if section.rpm is None else section.rpm or None,
+        tpm=preset.pace.tpm if section.tpm is None else section.tpm or None,
+        prices=config.price_table(),
     )
     if require_key:
         check_api_key(settings)
@@ -383,6 +345,7 @@ def _langchain_settings(
     api_key: str | None,
     env: Mapping[str, str],
     path: Path,
+    prices: dict[str, Price],
 ) -> Settings:
     """Settings for `langchain:package.module:ClassName`; the class is imported by the client.
 
@@ -415,5 +378,6 @@ def _langchain_settings(
         max_retries=DEFAULT_MAX_RETRIES if section.max_retries is None else section.max_retries,
         max_tokens=None,  # likewise: max_tokens under [langchain.options]
         config_path=path,
+        prices=prices,
         langchain=LangChainSettings(class_path=class_path, method=section.method, options=options),
     )

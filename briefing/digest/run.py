@@ -1,77 +1,97 @@
-"""The stages in order, as in the architecture diagram.
+"""The weekly engine: prepared inputs → a brief per article → a synthesis per story → digest.
 
-One article: article → prompt → model → brief → grounding → (one re-ask) → brief.
-A week: prepared inputs → a brief per article → a synthesis per story → digest.
+`run_weekly` is what `briefing weekly` calls: the batch step if asked, the briefs and
+stories on a pool of threads, the run's counts from the client stack. It returns the digest
+and the stats; writing and posting are the caller's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from briefing.answers import brief_from_answer
+from briefing.brief.request import brief_request
+from briefing.brief.summarize import summarize_article
+from briefing.digest.pool import INTERRUPTED, Interrupted, Job, Pool
 from briefing.digest.prepare import Prepared
 from briefing.digest.synthesis import story_of_one, synthesize_story
-from briefing.grounding import check_brief
-from briefing.limits import INTERRUPTED, Interrupted, Job, Pool
-from briefing.llm.base import LLM
-from briefing.longform import budget_for, needs_split, summarize_long
+from briefing.llm.base import LLM, CallStats
+from briefing.llm.stack import Stack, build_stack
 from briefing.models import (
-    Article,
     Brief,
-    BriefAnswer,
-    BriefMeta,
     Digest,
     DigestMeta,
     Failure,
-    Finding,
     Plan,
     PlannedArticle,
     Story,
     Usage,
 )
-from briefing.pricing import cost_usd
 from briefing.progress import Progress, quiet
-from briefing.prompts import BRIEF_PROMPT as PROMPT
-from briefing.prompts import prompt_version, render_messages
-from briefing.reask import ask_grounded
-from briefing.tokens import count_tokens
+from briefing.settings import Settings
 
-__all__ = ["PROMPT", "brief_from_answer", "build_digest", "plan_digest", "summarize_article"]
+__all__ = ["WeeklyRun", "build_digest", "plan_digest", "run_weekly"]
 
 
-def summarize_article(article: Article, llm: LLM, *, budget_tokens: int | None = None) -> Brief:
-    """Brief one article: one call, the grounding checks, one re-ask if they found errors.
+@dataclass
+class WeeklyRun:
+    """A weekly run's digest, what its model calls did, and whether Ctrl-C cut it short."""
 
-    An article whose prompt is over the model's budget is briefed in parts, then merged.
+    digest: Digest
+    stats: CallStats
+    interrupted: bool = False
+
+
+def run_weekly(
+    prepared: Prepared,
+    settings: Settings,
+    *,
+    stack: Stack | None = None,
+    concurrency: int | None = None,
+    progress: Progress = quiet,
+    batch: bool = False,
+    batch_wait: float = 0.0,
+    notify: Callable[[str], None] = lambda _: None,
+) -> WeeklyRun:
+    """Brief the prepared articles and synthesise their stories; a failure is listed, never
+    fatal. Ctrl-C (or SIGTERM) ends the run with what was finished (`interrupted`).
+
+    `stack`: the client stack (built from `settings` if not given; a batch run's has no rate
+    limiter: its briefs come from the batch, through the cache). `batch`: answer the briefs
+    through the OpenAI Batch API first, waiting up to `batch_wait` seconds (BatchPending if
+    it is not done). `notify` gets the batch step's progress lines.
     """
-    budget = budget_for(llm.model) if budget_tokens is None else budget_tokens
-    if needs_split(article, budget):
-        return summarize_long(article, llm, budget_tokens=budget)
-    draft_meta = BriefMeta(model=llm.model, prompt=prompt_version(PROMPT), generated_at="")
+    stack = stack or build_stack(settings, rate_limited=not batch)
+    batched = None
+    if batch:
+        from briefing.llm.batch import prefill_briefs
 
-    def check(answer: BriefAnswer) -> list[Finding]:
-        return check_brief(brief_from_answer(article, answer, draft_meta))
-
-    messages = render_messages(PROMPT, article=article)
-    result = ask_grounded(llm, messages, BriefAnswer, PROMPT, check)
-    meta = draft_meta.model_copy(
-        update={
-            "model": result.model,
-            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "usage": result.usage,
-            "attempts": result.attempts,
-        }
-    )
-    brief = brief_from_answer(article, result.value, meta)
-    return brief.model_copy(update={"findings": result.findings})
+        batched = prefill_briefs(prepared.articles, stack, wait=batch_wait, progress=notify)
+    workers = concurrency or settings.concurrency
+    interrupted = False
+    try:
+        digest = build_digest(prepared, stack.llm, settings, progress, concurrency=workers)
+    except Interrupted as stop:
+        digest, interrupted = stop.digest, True
+    digest.meta.cached_calls = stack.stats.hits
+    digest.meta.retries = stack.stats.retries
+    if batched is not None:
+        batched.add_to(digest.meta)
+    return WeeklyRun(digest, stack.stats, interrupted)
 
 
 def build_digest(
-    prepared: Prepared, llm: LLM, progress: Progress = quiet, *, concurrency: int = 4
+    prepared: Prepared,
+    llm: LLM,
+    settings: Settings,
+    progress: Progress = quiet,
+    *,
+    concurrency: int = 4,
 ) -> Digest:
     """Brief every kept article, synthesise every story; a failure is listed, never fatal.
 
-    Up to `concurrency` model calls at once (on threads, see briefing.limits.Pool); briefs,
+    Up to `concurrency` model calls at once (on threads, see briefing.digest.pool); briefs,
     stories and failures keep the input order. On Ctrl-C the calls in flight finish (a second
     Ctrl-C abandons them) and Interrupted is raised carrying the digest of what was done, the
     rest listed as failures "interrupted".
@@ -126,7 +146,7 @@ def build_digest(
         meta=DigestMeta(
             model=llm.model,
             usage=usage,
-            cost_usd=cost_usd(llm.model, usage),
+            cost_usd=settings.cost(usage),
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
             warnings=warnings,
         ),
@@ -145,7 +165,7 @@ def plan_digest(prepared: Prepared) -> Plan:
             title=a.title,
             source=a.source,
             published=a.published,
-            tokens=sum(count_tokens(m.content) for m in render_messages(PROMPT, article=a)),
+            tokens=brief_request(a).tokens_in,
         )
         for a in prepared.articles
     ]

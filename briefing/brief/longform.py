@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
 
-from briefing.answers import brief_from_answer
+from briefing.brief.answers import brief_from_answer
+from briefing.brief.reask import Grounded, ask_grounded
+from briefing.brief.request import brief_request, prompt_tokens
 from briefing.errors import InvalidAnswerError, LLMError
 from briefing.grounding import check_brief
 from briefing.llm.base import LLM, ChatMessage
 from briefing.models import Article, Brief, BriefAnswer, BriefMeta, Finding, Usage
-from briefing.pricing import context_window
 from briefing.prompts import BRIEF_PROMPT, prompt_version, render_messages
-from briefing.reask import Grounded, ask_grounded
+from briefing.settings.providers import context_window
 from briefing.tokens import count_tokens
 
 log = logging.getLogger(__name__)
@@ -51,14 +52,9 @@ def budget_for(model: str, *, max_tokens: int | None = None) -> int:
     return int(room * TOKENIZER_MARGIN)
 
 
-def prompt_tokens(messages: list[ChatMessage]) -> int:
-    """Tokens of the rendered messages (o200k_base)."""
-    return sum(count_tokens(m.content) for m in messages)
-
-
 def needs_split(article: Article, budget_tokens: int) -> bool:
     """Whether the article's brief prompt is over `budget_tokens`."""
-    return prompt_tokens(render_messages(PROMPT, article=article)) > budget_tokens
+    return brief_request(article).tokens_in > budget_tokens
 
 
 # --- Splitting. -------------------------------------------------------------------------
@@ -162,7 +158,7 @@ def _join(article: Article, spans: list[_Span]) -> Part:
 def part_prompt(article: Article, part: Part, label: str) -> list[ChatMessage]:
     """The brief prompt for one part: the normal prompt, numbered from `part.first`."""
     sub = article.model_copy(update={"paragraphs": list(part.paragraphs)})
-    return render_messages(PROMPT, article=sub, first=part.first, part=label)
+    return brief_request(sub, first=part.first, part=label).messages
 
 
 def _tokens(article: Article, part: Part) -> int:
@@ -207,7 +203,7 @@ def summarize_long(article: Article, llm: LLM, *, budget_tokens: int) -> Brief:
     draft = BriefMeta(model=llm.model, prompt="", generated_at="")
     parts = split_article(article, budget_tokens)
     if len(parts) == 1:
-        messages = render_messages(PROMPT, article=article)
+        messages = brief_request(article).messages
         result = ask_grounded(llm, messages, BriefAnswer, PROMPT, _checker(article, draft))
         return _brief(article, result, prompt_version(PROMPT), result.usage, result.attempts)
 

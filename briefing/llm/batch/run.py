@@ -29,12 +29,12 @@ import openai
 from openai.types import Batch
 from pydantic import BaseModel
 
-from briefing.config import Settings
+from briefing.brief.request import brief_request
 from briefing.errors import BriefingError, ConfigError, InputError, LLMError
 from briefing.llm import failures
-from briefing.llm.base import LLM, ChatMessage
-from briefing.llm.batch_answers import Unusable, read_answer
-from briefing.llm.batch_state import (
+from briefing.llm.base import ChatMessage
+from briefing.llm.batch.answers import Unusable, read_answer
+from briefing.llm.batch.state import (
     BatchState,
     load_states,
     now,
@@ -43,11 +43,11 @@ from briefing.llm.batch_state import (
     state_path,
 )
 from briefing.llm.cache import CachedLLM
-from briefing.llm.client import OpenAIChat
+from briefing.llm.stack import Stack
+from briefing.llm.transports.openai import OpenAIChat
 from briefing.models import Article, BriefAnswer, DigestMeta, Usage
-from briefing.pricing import cost_usd
 from briefing.prompts import BRIEF_PROMPT as PROMPT
-from briefing.prompts import render_messages
+from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,6 @@ ENDPOINT = "/v1/chat/completions"
 BATCH_PRICE = 0.5  # the Batch API bills tokens at half the list price
 EXIT_PENDING = 75  # sysexits EX_TEMPFAIL: nothing is wrong, run again later
 MAX_REQUESTS = 50_000  # per batch file (OpenAI's limit)
-PROVIDERS = ("openai", "openai-compatible")
 FIRST_POLL, MAX_POLL = 5.0, 60.0  # seconds between polls: doubling, capped
 RUNNING = ("validating", "in_progress", "finalizing", "cancelling")
 SCHEMAS: dict[str, type[BaseModel]] = {PROMPT: BriefAnswer}
@@ -98,31 +97,31 @@ class BatchOutcome:
         meta.cost_usd = _add_cost(meta.cost_usd, self.cost_usd)
 
 
-def backend(llm: LLM) -> tuple[CachedLLM, OpenAIChat]:
-    """The cache and the live client under `llm`; an error if a batch cannot go through them."""
-    inner = llm.inner if isinstance(llm, CachedLLM) else llm
-    provider = inner.settings.provider if isinstance(inner, OpenAIChat) else type(inner).__name__
-    if provider not in PROVIDERS:
+def backend(stack: Stack) -> tuple[CachedLLM, OpenAIChat]:
+    """The cache and the live client of `stack`; an error if a batch cannot go through them."""
+    entry, chat = stack.settings.provider_entry, stack.transport
+    if entry is None or not entry.batch or not isinstance(chat, OpenAIChat):
         raise ConfigError(
-            f"--batch needs the OpenAI Batch API, which provider {provider} does not offer.",
+            f"--batch needs the OpenAI Batch API, which provider {stack.settings.provider} "
+            "does not offer.",
             "Use --provider openai, or openai-compatible with the --base-url of a server that "
             "implements /v1/files and /v1/batches; or run without --batch.",
         )
-    if not (isinstance(llm, CachedLLM) and isinstance(inner, OpenAIChat)):
+    if stack.cache is None or not stack.live:
         raise InputError(
             "--batch needs a live model and the response cache: the batch's answers are "
             "stored in the cache for the run to use.",
             "Drop --replay and --no-cache, or drop --batch.",
         )
-    return llm, inner
+    return stack.cache, chat
 
 
-def brief_requests(articles: list[Article], llm: LLM) -> list[BatchRequest]:
+def brief_requests(articles: list[Article], stack: Stack) -> list[BatchRequest]:
     """Each article's first brief request: its cache key and the exact body a live call sends."""
-    cached, chat = backend(llm)
+    cached, chat = backend(stack)
     out = []
     for article in articles:
-        messages = render_messages(PROMPT, article=article)
+        messages = brief_request(article).messages
         out.append(_request(cached, chat, messages, BriefAnswer, PROMPT, article.id))
     return out
 
@@ -135,15 +134,14 @@ def _request(
     name: str,
     label: str,
 ) -> BatchRequest:
-    conversation = [{"role": m.role, "content": m.content} for m in messages]
     # The client's own request builder: the batch line cannot drift from the live request.
-    body = chat._request(conversation, schema, name)
+    body = chat.request_body(chat.start(messages), schema, name)
     return BatchRequest(cached.key(messages, schema, name), label, name, body)
 
 
 def prefill_briefs(
     articles: list[Article],
-    llm: LLM,
+    stack: Stack,
     *,
     wait: float = 0.0,
     sleep: Callable[[float], None] = time.sleep,
@@ -152,13 +150,18 @@ def prefill_briefs(
 ) -> BatchOutcome:
     """Answer every article's first brief request through a batch, into the response cache."""
     return run_batch(
-        brief_requests(articles, llm), llm, wait=wait, sleep=sleep, clock=clock, progress=progress
+        brief_requests(articles, stack),
+        stack,
+        wait=wait,
+        sleep=sleep,
+        clock=clock,
+        progress=progress,
     )
 
 
 def run_batch(
     requests: list[BatchRequest],
-    llm: LLM,
+    stack: Stack,
     *,
     wait: float = 0.0,
     sleep: Callable[[float], None] = time.sleep,
@@ -170,9 +173,9 @@ def run_batch(
     Raises BatchPending when a batch is still running after `wait` seconds (0: poll once),
     LLMError when the server refuses the batch or the batch fails as a whole.
     """
-    cached, chat = backend(llm)
-    settings, folder = chat.settings, state_folder(cached)
-    client = chat._client.with_options(max_retries=settings.max_retries)
+    cached, chat = backend(stack)
+    settings, folder = stack.settings, state_folder(cached)
+    client = chat.sdk.with_options(max_retries=settings.max_retries)
     pending = {r.key: r for r in requests if cached.cache.get(r.key) is None}
     outcome = BatchOutcome()
     if not pending:
@@ -205,7 +208,7 @@ def run_batch(
                 if batch.status == "failed":
                     broken.append(_close_failed(state, batch, folder, settings))
                     continue
-                _ingest(state, batch, client, cached, chat, folder, outcome)
+                _ingest(state, batch, client, stack, folder, outcome)
             progress(_done_line(state))
         outcome.batches = [s.batch_id or "" for s in states]
         running = [s for s in states if not s.closed]
@@ -299,12 +302,12 @@ def _ingest(
     state: BatchState,
     batch: Batch,
     client: openai.OpenAI,
-    cached: CachedLLM,
-    chat: OpenAIChat,
+    stack: Stack,
     folder: Path,
     outcome: BatchOutcome,
 ) -> None:
     """Store every usable answer of a finished batch under its key; note why others are not."""
+    cached, chat = backend(stack)
     schema = SCHEMAS[state.name]
     lines: list[str] = []
     for file_id in (batch.output_file_id, batch.error_file_id):
@@ -321,17 +324,17 @@ def _ingest(
         if key not in state.requests:
             continue
         try:
-            value, model, spent = read_answer(item, chat, schema)
+            raw, model, spent = read_answer(item, chat, schema, stack.mask)
         except Unusable as exc:
             usage += exc.usage  # an unusable answer was still paid for
             state.errors[key] = exc.message
             continue
-        cached.cache.put(key, value.model_dump_json(), model, spent)
+        cached.cache.put(key, raw, model, spent)
         usage += spent
         stored.add(key)
     for key in state.requests.keys() - stored:
         state.errors.setdefault(key, f"no answer in the batch (status {batch.status})")
-    cost = cost_usd(state.model, usage)
+    cost = stack.settings.cost(usage, state.model)
     state.usage, state.cost_usd = usage, None if cost is None else round(cost * BATCH_PRICE, 6)
     state.closed = True
     save_state(state, folder)

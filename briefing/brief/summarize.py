@@ -1,0 +1,41 @@
+"""One article: article → request → model → brief → grounding → (one re-ask) → brief."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from briefing import grounding
+from briefing.brief.answers import brief_from_answer
+from briefing.brief.longform import budget_for, needs_split, summarize_long
+from briefing.brief.reask import ask_grounded
+from briefing.brief.request import brief_request
+from briefing.llm.base import LLM
+from briefing.models import Article, Brief, BriefAnswer, BriefMeta, Finding
+from briefing.prompts import BRIEF_PROMPT, prompt_version
+
+
+def summarize_article(article: Article, llm: LLM, *, budget_tokens: int | None = None) -> Brief:
+    """Brief one article: one call, the grounding checks, one re-ask if they found errors.
+
+    An article whose prompt is over the model's budget is briefed in parts, then merged.
+    """
+    budget = budget_for(llm.model) if budget_tokens is None else budget_tokens
+    if needs_split(article, budget):
+        return summarize_long(article, llm, budget_tokens=budget)
+    draft_meta = BriefMeta(model=llm.model, prompt=prompt_version(BRIEF_PROMPT), generated_at="")
+
+    def check(answer: BriefAnswer) -> list[Finding]:
+        return grounding.check_brief(brief_from_answer(article, answer, draft_meta))
+
+    request = brief_request(article)
+    result = ask_grounded(llm, request.messages, BriefAnswer, BRIEF_PROMPT, check)
+    meta = draft_meta.model_copy(
+        update={
+            "model": result.model,
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "usage": result.usage,
+            "attempts": result.attempts,
+        }
+    )
+    brief = brief_from_answer(article, result.value, meta)
+    return brief.model_copy(update={"findings": result.findings})

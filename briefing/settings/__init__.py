@@ -1,0 +1,30 @@
+"""Settings: read once (flags > environment > config file > provider table), passed down.
+
+`providers` holds one entry per provider; `load` reads the config file and resolves the
+settings of one run.
+"""
+
+from briefing.settings.load import (
+    ConfigFile,
+    LangChainSettings,
+    Settings,
+    check_api_key,
+    default_config_path,
+    load_config_file,
+    resolve_settings,
+)
+from briefing.settings.providers import PROVIDERS, Price, Provider, StructuredMode
+
+__all__ = [
+    "PROVIDERS",
+    "ConfigFile",
+    "LangChainSettings",
+    "Price",
+    "Provider",
+    "Settings",
+    "StructuredMode",
+    "check_api_key",
+    "default_config_path",
+    "load_config_file",
+    "resolve_settings",
+]
