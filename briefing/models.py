@@ -1,15 +1,15 @@
 """The contracts between stages: Article, the model's answer, Brief, Finding, Usage.
 
-Field names and shapes follow docs/BRIEF_FORMAT.md exactly; scripts depend on them.
+Field names and shapes follow the output contracts (BRIEF_FORMAT) exactly; scripts depend on them.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-BRIEF_FORMAT = "briefing.brief/1"
+BRIEF_FORMAT: Final = "briefing.brief/1"
 
 
 class Model(BaseModel):
@@ -32,7 +32,7 @@ class Article(Model):
 
 # --- What the model must return (one call, both languages). ---------------------------
 # The bounds (maxItems/maxLength) are part of the contract: without them a weak model can
-# loop until the token limit (docs/ENVIRONMENT.md).
+# loop until the token limit.
 
 ShortText = Annotated[str, StringConstraints(max_length=300)]
 ClaimText = Annotated[str, StringConstraints(max_length=600)]
@@ -170,8 +170,8 @@ class Brief(Model):
 
 # --- The weekly digest and its plan. ---------------------------------------------------
 
-DIGEST_FORMAT = "briefing.digest/1"
-PLAN_FORMAT = "briefing.plan/1"
+DIGEST_FORMAT: Final = "briefing.digest/1"
+PLAN_FORMAT: Final = "briefing.plan/1"
 
 
 class Period(Model):

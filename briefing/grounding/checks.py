@@ -25,8 +25,8 @@ def check_brief(brief: Brief) -> list[Finding]:
     """Every finding on the brief, in document order: title, core viewpoint, then each group."""
     try:
         source = _Source(brief.article)
-    except Exception:  # the article's own text defeats the checks: nothing can be verified
-        return guarded("core_viewpoint", _Source, brief.article)
+    except Exception as exc:  # the article's own text defeats the checks: nothing is verified
+        return [check_failed("core_viewpoint", exc)]
     findings = _blank("title", brief.title)
     titles_done = 0
     for path, claim in brief.claims_with_paths():
@@ -47,13 +47,18 @@ def guarded(where: str, check: Callable[..., list[Finding]], *args: Any) -> list
     try:
         return check(*args)
     except Exception as exc:  # RecursionError, ValueError... on text nobody foresaw
-        log.warning("The checks failed on %s: %s: %s", where, type(exc).__name__, exc)
-        log.debug("Where the checks failed:", exc_info=True)  # -vv shows it
-        detail = (
-            f"the checks could not run on this statement ({type(exc).__name__}); it is "
-            "unverified. Please report this bug."
-        )
-        return [Finding(where=where, kind="check-failed", severity="error", detail=detail)]
+        return [check_failed(where, exc)]
+
+
+def check_failed(where: str, exc: Exception) -> Finding:
+    """The finding for a statement the checks raised on (a bug): it stays unverified."""
+    log.warning("The checks failed on %s: %s: %s", where, type(exc).__name__, exc)
+    log.debug("Where the checks failed:", exc_info=exc)  # -vv shows it
+    detail = (
+        f"the checks could not run on this statement ({type(exc).__name__}); it is "
+        "unverified. Please report this bug."
+    )
+    return Finding(where=where, kind="check-failed", severity="error", detail=detail)
 
 
 def _check_claim(where: str, claim: Claim, source: _Source) -> list[Finding]:

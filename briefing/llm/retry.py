@@ -61,4 +61,4 @@ class Backoff:
                 return min(asked, self.cap)
         # "Equal jitter": half fixed, half random, so clients spread out but still back off.
         step = min(self.cap, self.base * 2 ** (attempt - 1))
-        return step / 2 + self.rng() * step / 2
+        return float(step / 2 + self.rng() * step / 2)

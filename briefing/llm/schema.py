@@ -52,7 +52,8 @@ def strict_schema(model: type[BaseModel], *, strip: frozenset[str] = frozenset()
     """
     root = model.model_json_schema()
     defs: dict[str, Any] = root.pop("$defs", {})
-    return _walk(root, defs, strip, seen=())
+    walked: dict[str, Any] = _walk(root, defs, strip, seen=())
+    return walked
 
 
 def _walk(node: Any, defs: dict[str, Any], strip: frozenset[str], seen: tuple[str, ...]) -> Any:

@@ -49,9 +49,20 @@ class Answer:
 class Transport(Protocol):
     """One way to a model: sends a conversation, returns the answer; retries on its own."""
 
-    model: str
-    identity: str  # what shapes the answers, for the response cache (never a key)
-    stronger: str  # the hint when a model answers with invalid JSON twice
+    @property
+    def model(self) -> str:
+        """The model asked for."""
+        ...
+
+    @property
+    def identity(self) -> str:
+        """What shapes the answers, for the response cache (never a key)."""
+        ...
+
+    @property
+    def stronger(self) -> str:
+        """The hint when a model answers with invalid JSON twice."""
+        ...
 
     def start(self, messages: list[ChatMessage]) -> Conversation:
         """The conversation in this transport's form."""

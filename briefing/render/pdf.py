@@ -9,6 +9,7 @@ under each brief: `[3]` inside a brief, `[A2 ¶3]` in a story.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -60,7 +61,11 @@ def _label(anchor: str) -> Trusted:
 @cache
 def _template() -> Template:
     # "escaped" only for macro output: every value in it went through _finalize when it ran.
-    filters = {"str": typst_str, "label": _label, "escaped": Trusted}
+    filters: dict[str, Callable[..., object]] = {
+        "str": typst_str,
+        "label": _label,
+        "escaped": Trusted,
+    }
     return load_template("digest.typ.j2", _finalize, filters)
 
 
@@ -78,7 +83,7 @@ def render_digest_pdf(digest: Digest, lang: Lang, output: Path) -> None:
     except ImportError as exc:
         raise PdfError("PDF output needs Typst.", "Install it: pip install typst") from exc
     try:
-        pdf = typst.compile(
+        pdf = typst.compile(  # type: ignore[misc]  # its stub's overloads defeat inference
             source.encode("utf-8"), font_paths=[str(fonts)], ignore_system_fonts=True
         )
     except typst.TypstError as exc:

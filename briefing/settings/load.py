@@ -38,6 +38,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -193,7 +194,21 @@ def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
 
 
 def load_config_file(path: Path, *, must_exist: bool) -> ConfigFile:
-    """Read and check the config file; a missing file is empty unless it was named explicitly."""
+    """Read and check the config file; a missing file is empty unless it was named explicitly.
+
+    Parsed once per content: every reader of a run (the model settings, the input limit,
+    the Slack target, the secrets to mask) gets the same object without reading it again.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        stat = None
+    key = (stat.st_mtime_ns, stat.st_size, stat.st_ino) if stat else None
+    return _load_config_file(path, must_exist, key)
+
+
+@lru_cache(maxsize=8)
+def _load_config_file(path: Path, must_exist: bool, _stamp: object) -> ConfigFile:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import openai
 from openai.types import Batch
@@ -51,7 +51,7 @@ from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ENDPOINT = "/v1/chat/completions"
+ENDPOINT: Final = "/v1/chat/completions"
 BATCH_PRICE = 0.5  # the Batch API bills tokens at half the list price
 EXIT_PENDING = 75  # sysexits EX_TEMPFAIL: nothing is wrong, run again later
 MAX_REQUESTS = 50_000  # per batch file (OpenAI's limit)

@@ -10,7 +10,7 @@ import hashlib
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 from pydantic import ValidationError
 
@@ -20,7 +20,7 @@ from briefing.models import Model, Usage
 
 log = logging.getLogger(__name__)
 
-STATE_FORMAT = "briefing.batch/1"
+STATE_FORMAT: Final = "briefing.batch/1"
 
 
 class BatchState(Model):

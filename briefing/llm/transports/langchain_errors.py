@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from briefing.errors import ConfigError
-from briefing.llm.failures import _KEYLIKE
 from briefing.llm.retry import RETRY_STATUSES
+from briefing.logs import KEYLIKE as _KEYLIKE
 
 # Anthropic answers 529 when it is overloaded.
 TRANSIENT_STATUSES = RETRY_STATUSES | {529}

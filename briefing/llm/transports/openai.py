@@ -164,13 +164,13 @@ class OpenAIChat:
         """The answer a chat completion carries; `problem` set when it is unusable."""
         model, usage = reply.model, reply.tokens
         if not reply.choices:
-            problem = LLMError(
+            empty = LLMError(
                 f"{self.settings.base_url} answered without any choice.",
                 "The server is not fully OpenAI-compatible; check --base-url.",
             )
-            return Answer("", model, usage, problem=problem)
+            return Answer("", model, usage, problem=empty)
         choice = reply.choices[0]
-        problem = None
+        problem: LLMError | None = None
         if choice.message.refusal:
             problem = failures.refused(self.settings, choice.message.refusal)
         elif choice.finish_reason == "content_filter":
