@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, model_validator
 
 from briefing.errors import ConfigError
 from briefing.models import Model, Usage
@@ -161,15 +161,11 @@ class LangChainSection(Model):
 
 
 class ConfigFile(Model):
-    """The config file: a default provider, one optional table per provider, and `[slack]`."""
+    """The config file: a default provider, one optional table per provider (named as in
+    briefing/settings/providers.py), `[slack]`, `[input]`, `[langchain]` and `[prices]`."""
 
     provider: str | None = None
-    openai: ProviderSection = ProviderSection()
-    deepseek: ProviderSection = ProviderSection()
-    qwen: ProviderSection = ProviderSection()
-    moonshot: ProviderSection = ProviderSection()
-    ollama: ProviderSection = ProviderSection()
-    openai_compatible: ProviderSection = Field(ProviderSection(), alias="openai-compatible")
+    providers: dict[str, ProviderSection] = {}  # the [openai], [deepseek]… tables
     slack: SlackSection = SlackSection()
     input: InputSection = InputSection()
     langchain: LangChainSection = LangChainSection()
@@ -180,10 +176,20 @@ class ConfigFile(Model):
         """The list prices with this file's [prices] over them."""
         return {**list_prices(), **{m: Price(*p) for m, p in self.prices.items()}}
 
+    @model_validator(mode="before")
+    @classmethod
+    def _provider_tables(cls, data: object) -> object:
+        # A table named after a provider is that provider's; any other unknown key stays
+        # where it is and is refused as such.
+        if not isinstance(data, dict):
+            return data
+        tables = {k: v for k, v in data.items() if k in PROVIDERS}
+        rest = {k: v for k, v in data.items() if k not in PROVIDERS}
+        return {**rest, "providers": tables} if tables else rest
+
     def section(self, provider: str) -> ProviderSection:
-        """The table for `provider`."""
-        section: ProviderSection = getattr(self, provider.replace("-", "_"))
-        return section
+        """The table for `provider` (empty when the file has none)."""
+        return self.providers.get(provider, ProviderSection())
 
 
 def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
@@ -235,7 +241,8 @@ def _load_config_file(path: Path, must_exist: bool, _stamp: object) -> ConfigFil
         return ConfigFile.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            # [deepseek] is stored under `providers`, a name the file never shows.
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'providers') or '(top level)'}: {e['msg']}"
             for e in exc.errors()
         )
         raise ConfigError(
