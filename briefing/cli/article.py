@@ -151,16 +151,12 @@ def _report(brief: Brief) -> None:
 def _load_brief(path: Path) -> Brief:
     from pydantic import ValidationError
 
+    from briefing.ingest.limits import read_file, resolve_max_bytes
     from briefing.models import Brief
 
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidBriefError(
-            f"{path} does not exist.", "Pass a brief written by `briefing summarize --format json`."
-        ) from None
-    except OSError as exc:
-        raise InvalidBriefError(f"Cannot read {path}: {exc.strerror}.") from exc
+    # Bounded and non-blocking: a FIFO, /dev/zero or a directory is refused, not waited on.
+    fix = "Pass a brief written by `briefing summarize --format json`."
+    raw = read_file(path, resolve_max_bytes(None), fix=fix, option=None)
     try:
         return Brief.model_validate_json(raw)
     except ValidationError as exc:

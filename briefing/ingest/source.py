@@ -9,10 +9,10 @@ from typing import BinaryIO
 
 from briefing.errors import InputError
 from briefing.ingest.encoding import decode_bytes
-from briefing.ingest.fetch import fetch_url
+from briefing.ingest.fetch import DEFAULT_DEADLINE, fetch_url
 from briefing.ingest.htmlpage import parse_html
 from briefing.ingest.jsonfile import parse_json, parse_jsonl
-from briefing.ingest.limits import DEFAULT_MAX_BYTES, too_big
+from briefing.ingest.limits import DEFAULT_MAX_BYTES, read_file, too_big
 from briefing.ingest.text import parse_text
 from briefing.models import Article
 
@@ -30,6 +30,7 @@ _URL = re.compile(r"^https?://", re.I)
 _LOOKS_LIKE_HOST = re.compile(r"^(?:www\.|[\w-]+\.(?:com|cn|net|org|gov|edu|io)(?:[/:]|$))", re.I)
 # Read past before sniffing: whitespace, and BOMs (feeds concatenated from files with one).
 _LEADING = "\ufeff \t\r\n"
+_NOT_A_FILE = "Give a regular file, or '-' and send the article to standard input."
 _CONTENT_TYPES = {
     "text/html": "html",
     "application/xhtml+xml": "html",
@@ -82,8 +83,8 @@ def _read_stdin(stdin: BinaryIO | None, max_bytes: int) -> list[Article]:
     return _parse(data, None, "standard input")
 
 
-def _read_url(url: str, max_bytes: int, timeout: float) -> list[Article]:
-    fetched = fetch_url(url, max_bytes=max_bytes, timeout=timeout)
+def _read_url(url: str, max_bytes: int, timeout: float, deadline: float) -> list[Article]:
+    fetched = fetch_url(url, max_bytes=max_bytes, timeout=timeout, deadline=deadline)
     kind = _CONTENT_TYPES.get(fetched.content_type)
     return _parse(fetched.data, kind, url, url=fetched.url, charset=fetched.charset)
 
@@ -106,21 +107,9 @@ def _read_path(source: str, max_bytes: int) -> list[Article]:
             f"{source} has an unsupported extension '{path.suffix or '(none)'}'.",
             f"Supported: {SUPPORTED}, an http(s) URL, or '-' for standard input.",
         )
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise too_big(source, max_bytes, size)
-        if size == 0:
-            raise InputError(f"{source} is empty (0 bytes).", "Give a file with an article in it.")
-        with path.open("rb") as file:  # bounded: the file may have grown since stat()
-            data = file.read(max_bytes + 1)
-        if len(data) > max_bytes:
-            raise too_big(source, max_bytes)
-    except OSError as err:
-        raise InputError(
-            f"{source} could not be read: {err.strerror or err}.",
-            "Check the file's permissions.",
-        ) from None
+    data = read_file(path, max_bytes, name=source, fix=_NOT_A_FILE)
+    if not data:
+        raise InputError(f"{source} is empty (0 bytes).", "Give a file with an article in it.")
     return _parse(data, kind, source)
 
 
@@ -130,13 +119,15 @@ def read_source(
     stdin: BinaryIO | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     timeout: float = 20.0,
+    deadline: float = DEFAULT_DEADLINE,
 ) -> list[Article]:
     """Articles from a path, an http(s) URL or `-` (standard input); InputError if unreadable.
 
     An input over `max_bytes` (see `briefing.ingest.limits`) is refused before it is read.
+    A URL is given `timeout` seconds for each read and `deadline` seconds in all.
     """
     if source == "-":
         return _read_stdin(stdin, max_bytes)
     if _URL.match(source):
-        return _read_url(source, max_bytes, timeout)
+        return _read_url(source, max_bytes, timeout, deadline)
     return _read_path(source, max_bytes)

@@ -110,18 +110,17 @@ def load_document(path: Path) -> Brief | Digest:
     from pydantic import ValidationError
 
     from briefing.errors import InputError
+    from briefing.ingest.limits import read_file, resolve_max_bytes
     from briefing.models import BRIEF_FORMAT, DIGEST_FORMAT, Brief, Digest
 
     fix = (
         "Pass a brief from `briefing summarize --format json`, or digest.json from "
         "`briefing weekly`."
     )
+    # Bounded and non-blocking: a FIFO, /dev/zero or a directory is refused, not waited on.
+    raw = read_file(path, resolve_max_bytes(None), fix=fix, option=None)
     try:
-        data = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        raise InputError(f"{path} does not exist.", fix) from None
-    except OSError as exc:
-        raise InputError(f"Cannot read {path}: {exc.strerror}.", fix) from None
+        data = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} is not JSON: {exc}.", fix) from None
     kind = data.get("format") if isinstance(data, dict) else None
