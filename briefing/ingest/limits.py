@@ -13,7 +13,6 @@ a directory or a socket is refused, and no more than the limit is read.
 
 from __future__ import annotations
 
-import math
 import os
 import stat
 from collections.abc import Mapping
@@ -53,8 +52,8 @@ def _round_up(size: int) -> int:
     """`size` rounded up to two significant digits, a limit to suggest: 25,341,002 -> 26,000,000."""
     if size < 100:
         return size
-    step = 10 ** (len(str(size)) - 2)
-    return math.ceil(size / step) * step
+    step: int = 10 ** (len(str(size)) - 2)
+    return -(-size // step) * step  # ceiling division, in integers
 
 
 def too_big(
