@@ -48,8 +48,11 @@ def main(
 ) -> None:
     """Turn Chinese articles into verified bilingual briefs."""
     from briefing.logs import setup_logging
+    from briefing.signals import terminate_as_interrupt
 
     ctx.call_on_close(setup_logging(verbose))
+    # SIGTERM (kill, systemd, timeout) stops a command as Ctrl-C does, until it returns.
+    ctx.with_resource(terminate_as_interrupt())
 
 
 for command in (ingest, summarize, check, weekly, estimate):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from briefing.errors import BriefingError, InputError
+from briefing.signals import EXIT_TERMINATED, exit_code
 
 if TYPE_CHECKING:
     from briefing.config import Settings
@@ -74,10 +75,21 @@ def user_errors() -> Iterator[None]:
         err(f"Error: {SECRETS(exc.message)}")
         if exc.hint:
             err(SECRETS(exc.hint))
+        _notes(exc)
         raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        err("Interrupted.")
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (briefing.signals.Terminated)
+        code = exit_code(exc)
+        err("Terminated." if code == EXIT_TERMINATED else "Interrupted.")
+        _notes(exc)
+        raise typer.Exit(code) from None
+
+
+def _notes(exc: BaseException) -> None:
+    """What the exception's notes add, e.g. which outputs were left as they were."""
+    from briefing.logs import SECRETS
+
+    for note in getattr(exc, "__notes__", ()):
+        err(SECRETS(str(note)))
 
 
 def emit(text: str, output: Path | None) -> None:

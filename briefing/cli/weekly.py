@@ -169,8 +169,10 @@ def weekly(
             source = str(output / "digest.json")
             post_document(digest, target, lang.value, progress=err, source=source)
     if interrupted:
-        err("Interrupted: the outputs hold what was finished before Ctrl-C.")
-        raise typer.Exit(130)
+        from briefing.signals import exit_code, stopped_by
+
+        err(f"Interrupted: the outputs hold what was finished before {stopped_by()}.")
+        raise typer.Exit(exit_code())  # 130 after Ctrl-C, 143 after SIGTERM
     if digest.failures:
         raise typer.Exit(EXIT_FINDINGS)
 

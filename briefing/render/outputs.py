@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefing.files import write_atomic
+from briefing.files import write_atomic, written_together
 from briefing.models import Digest
 from briefing.render.markdown import Lang
 
@@ -13,23 +13,28 @@ FILE_NAMES = {"md": "brief.md", "html": "brief.html", "pdf": "brief.pdf", "json"
 
 
 def write_digest(digest: Digest, folder: Path, formats: list[str], lang: Lang) -> list[Path]:
-    """Render the digest in each format into `folder`; every file written atomically."""
-    written = []
-    for fmt in formats:
-        path = folder / FILE_NAMES[fmt]
-        if fmt == "md":
-            from briefing.render.digest_md import render_digest_markdown
+    """Render the digest in each format into `folder`: all the files replaced, or none.
 
-            write_atomic(path, render_digest_markdown(digest, lang))
-        elif fmt == "html":
-            from briefing.render.html import render_digest_html
+    Every format is written in full to a temporary file in `folder` first (where a full disk
+    shows), then all are renamed into place (briefing.files.written_together). On an OSError
+    the old files are all left as they were: briefing.files.NotWritten, an OSError whose
+    strerror names them. Ctrl-C or SIGTERM while they are renamed waits until all are.
+    """
+    paths = [folder / FILE_NAMES[fmt] for fmt in formats]
+    with written_together(paths):
+        for fmt, path in zip(formats, paths, strict=True):
+            if fmt == "md":
+                from briefing.render.digest_md import render_digest_markdown
 
-            write_atomic(path, render_digest_html(digest, lang))
-        elif fmt == "pdf":
-            from briefing.render.pdf import render_digest_pdf
+                write_atomic(path, render_digest_markdown(digest, lang))
+            elif fmt == "html":
+                from briefing.render.html import render_digest_html
 
-            render_digest_pdf(digest, lang, path)
-        else:
-            write_atomic(path, digest.model_dump_json(indent=2) + "\n")
-        written.append(path)
-    return written
+                write_atomic(path, render_digest_html(digest, lang))
+            elif fmt == "pdf":
+                from briefing.render.pdf import render_digest_pdf
+
+                render_digest_pdf(digest, lang, path)  # its write_atomic waits for the others
+            else:
+                write_atomic(path, digest.model_dump_json(indent=2) + "\n")
+    return paths
