@@ -44,7 +44,7 @@ def summarize(source: str | Article, settings: Settings, *, stack: Stack | None 
 
     if isinstance(source, str):
         from briefing.ingest import read_source
-        from briefing.ingest.limits import resolve_max_bytes
+        from briefing.ingest.size import resolve_max_bytes
 
         articles = read_source(source, max_bytes=resolve_max_bytes(None))
         if len(articles) != 1:
@@ -68,7 +68,7 @@ def prepare_weekly(
     """Read the inputs, keep the period, merge duplicates, group stories; no model call."""
     from briefing.digest.period import parse_window
     from briefing.digest.prepare import prepare
-    from briefing.ingest.limits import resolve_max_bytes
+    from briefing.ingest.size import resolve_max_bytes
 
     window = parse_window(since, until, week)
     return prepare(inputs, window, max_bytes=resolve_max_bytes(max_bytes))

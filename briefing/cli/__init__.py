@@ -5,16 +5,51 @@ Heavy modules are imported inside the commands, so `--help` stays instant.
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import Annotated, Any
 
 import typer
+
+# typer carries its own copy of click (pyproject asks for a typer that does).
+from typer._click import Context
+from typer._click.exceptions import ClickException
+from typer.core import TyperGroup
 
 from briefing import __version__
 from briefing.cli.article import check, ingest, summarize
 from briefing.cli.cache import cache_app
+from briefing.cli.slack import slack_app
 from briefing.cli.weekly import estimate, weekly
+from briefing.errors import EXIT_BUG
+
+
+class _Commands(TyperGroup):
+    """The command group: an unexpected exception is reported as a bug, exit 70, so that it
+    never looks like "some inputs failed" (1) or a user mistake (2)."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, ClickException):
+            raise
+        except Exception as exc:
+            if os.environ.get("BRIEFING_TRACEBACK"):
+                raise
+            from briefing.cli.common import err
+            from briefing.logs import SECRETS
+
+            text = " ".join(str(exc).split())[:500]
+            err(f"Error: briefing failed unexpectedly ({type(exc).__name__}: {SECRETS(text)}).")
+            err(
+                "This is a bug in briefing, not a problem with your input; answers already "
+                "received are kept in the response cache. Run the command again with "
+                "BRIEFING_TRACEBACK=1 to see where it happened, and please report it."
+            )
+            raise typer.Exit(EXIT_BUG) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals can hold keys
     rich_markup_mode=None,
@@ -58,7 +93,4 @@ def main(
 for command in (ingest, summarize, check, weekly, estimate):
     app.command()(command)
 app.add_typer(cache_app, name="cache")
-
-from briefing.slack.cli import slack_app  # noqa: E402 - it imports briefing.cli.common lazily
-
 app.add_typer(slack_app, name="slack")

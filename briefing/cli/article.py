@@ -18,9 +18,10 @@ from briefing.cli.common import (
     NoCacheOpt,
     ProviderOpt,
     ReplayOpt,
+    cost_text,
     emit,
     err,
-    make_client,
+    make_stack,
     settings_for,
     user_errors,
 )
@@ -28,6 +29,7 @@ from briefing.errors import EXIT_FINDINGS, InputError, InvalidBriefError
 
 if TYPE_CHECKING:
     from briefing.models import Article, Brief
+    from briefing.settings import Settings
 
 MaxBytesOpt = Annotated[
     int | None,
@@ -44,7 +46,7 @@ MaxBytesOpt = Annotated[
 def read_inputs(source: str, max_bytes: int | None) -> list[Article]:
     """The articles of SOURCE under the size limit of --max-bytes or the config file."""
     from briefing.ingest import read_source
-    from briefing.ingest.limits import resolve_max_bytes
+    from briefing.ingest.size import resolve_max_bytes
 
     return read_source(source, max_bytes=resolve_max_bytes(max_bytes))
 
@@ -110,7 +112,7 @@ def summarize(
     max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Brief one article in English and Chinese, every claim cited and checked."""
-    from briefing.pipeline import summarize_article
+    from briefing import summarize as summarize_one
     from briefing.render.markdown import render_brief
 
     if fmt is None:
@@ -118,28 +120,25 @@ def summarize(
     with user_errors():
         article = _read_one(source, max_bytes)
         settings = settings_for(model, provider, base_url, replay)
-        llm = make_client(settings, replay, no_cache=no_cache, max_cost=max_cost)
-        err(f"Briefing {article.id} ({len(article.paragraphs)} paragraphs) with {llm.model}…")
-        brief = summarize_article(article, llm)
+        stack = make_stack(settings, replay, no_cache=no_cache, max_cost=max_cost)
+        err(f"Briefing {article.id} ({len(article.paragraphs)} paragraphs) with {settings.model}…")
+        brief = summarize_one(article, settings, stack=stack)
         if fmt is Format.json:
             text = brief.model_dump_json(indent=2)
         else:
             text = render_brief(brief, lang.value)
         emit(text, output)
-    _report(brief)
+    _report(brief, settings)
 
 
-def _report(brief: Brief) -> None:
-    from briefing.pricing import cost_usd
-
+def _report(brief: Brief, settings: Settings) -> None:
     usage = brief.meta.usage
     claims = sum(len(g.claims) for g in brief.groups)
     calls = f"{brief.meta.attempts} call(s)" if brief.meta.attempts else "answered from the cache"
-    cost = cost_usd(brief.meta.model, usage)
     err(
         f"{len(brief.groups)} groups, {claims} claims · {brief.meta.model} · "
         f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, "
-        f"{'unknown cost' if cost is None else f'${cost:.4f}'} · {calls}"
+        f"{cost_text(settings.cost(usage))} · {calls}"
     )
     if brief.errors:
         err(
@@ -151,7 +150,7 @@ def _report(brief: Brief) -> None:
 def _load_brief(path: Path) -> Brief:
     from pydantic import ValidationError
 
-    from briefing.ingest.limits import read_file, resolve_max_bytes
+    from briefing.ingest.size import read_file, resolve_max_bytes
     from briefing.models import Brief
 
     # Bounded and non-blocking: a FIFO, /dev/zero or a directory is refused, not waited on.

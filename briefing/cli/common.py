@@ -16,8 +16,8 @@ from briefing.errors import BriefingError, InputError
 from briefing.signals import EXIT_TERMINATED, exit_code
 
 if TYPE_CHECKING:
-    from briefing.config import Settings
-    from briefing.llm.base import LLM
+    from briefing.llm.stack import Stack
+    from briefing.settings import Settings
 
 
 class Lang(StrEnum):
@@ -112,54 +112,33 @@ def settings_for(
     model: str | None, provider: str | None, base_url: str | None, replay: Path | None
 ) -> Settings:
     """The settings the model options resolve to (a replay needs no key)."""
-    from briefing.config import resolve_settings
+    from briefing.settings import resolve_settings
 
     return resolve_settings(
         provider=provider, model=model, base_url=base_url, require_key=replay is None
     )
 
 
-def make_client(
+def make_stack(
     settings: Settings,
     replay: Path | None,
     *,
     no_cache: bool = False,
     max_cost: float | None = None,
     rate_limited: bool = True,
-) -> LLM:
-    """The model client chain: cache, then spending cap, then rate limiter, then the client.
+) -> Stack:
+    """The client stack the model options ask for (briefing.llm.stack builds it)."""
+    from briefing.llm.stack import build_stack
 
-    The cache is outermost so an answer from it spends neither budget nor rate.
-    """
-    from briefing.limits import RateLimitedLLM, RateLimiter
-    from briefing.llm import make_llm
-    from briefing.llm.budget import BudgetLLM
-    from briefing.llm.cache import CachedLLM, ResponseCache
-
-    # Replays cost nothing, so they neither read nor fill the cache.
-    cache = None if no_cache or replay is not None else ResponseCache()
-    if replay is not None:
-        return make_llm(settings, replay=replay)
-    limiter = RateLimiter(settings.rpm, settings.tpm) if rate_limited else None
-    # The limiter is the client's sleep between retries: a Retry-After holds every call back.
-    llm = make_llm(settings, cache=cache, **({"sleep": limiter.pause} if limiter else {}))
-    cached = llm if isinstance(llm, CachedLLM) else None
-    inner = cached.inner if cached else llm
-    if limiter is not None:
-        inner = RateLimitedLLM(inner, limiter)
-    if max_cost is not None:
-        inner = BudgetLLM(inner, max_cost)
-    if cached is None:
-        return inner
-    cached.inner = inner
-    return cached
+    return build_stack(
+        settings,
+        replay=replay,
+        cache=not no_cache,
+        max_cost=max_cost,
+        rate_limited=rate_limited,
+    )
 
 
-def retried(llm: LLM) -> int:
-    """How many calls the client at the end of the chain tried again after a failure."""
-    link: object = llm
-    while link is not None:
-        if isinstance(count := getattr(link, "retried", None), int):
-            return count
-        link = getattr(link, "inner", None)
-    return 0
+def cost_text(cost: float | None) -> str:
+    """A cost as a run's report shows it."""
+    return "unknown cost" if cost is None else f"${cost:.4f}"

@@ -18,10 +18,10 @@ from briefing.cli.common import (
     NoCacheOpt,
     ProviderOpt,
     ReplayOpt,
+    cost_text,
     emit,
     err,
-    make_client,
-    retried,
+    make_stack,
     settings_for,
     user_errors,
 )
@@ -29,9 +29,7 @@ from briefing.errors import EXIT_FINDINGS, InputError
 
 if TYPE_CHECKING:
     from briefing.digest.prepare import Prepared
-    from briefing.llm.base import LLM
-    from briefing.llm.batch import BatchOutcome
-    from briefing.models import Article, Digest, Estimate, Plan
+    from briefing.models import Digest, Estimate, Plan
     from briefing.slack.target import SlackTarget
 
 InputsArg = Annotated[
@@ -45,11 +43,9 @@ WeekOpt = Annotated[str | None, typer.Option("--week", help="An ISO week instead
 def _prepare(
     inputs: list[str], since: str | None, until: str | None, week: str | None, max_bytes: int | None
 ) -> Prepared:
-    from briefing.digest.period import parse_window
-    from briefing.digest.prepare import prepare
-    from briefing.ingest.limits import resolve_max_bytes
+    from briefing import prepare_weekly
 
-    return prepare(inputs, parse_window(since, until, week), max_bytes=resolve_max_bytes(max_bytes))
+    return prepare_weekly(inputs, since=since, until=until, week=week, max_bytes=max_bytes)
 
 
 def weekly(
@@ -106,9 +102,9 @@ def weekly(
     max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Brief a week of articles: duplicates merged, stories synthesised, MD/HTML/PDF/JSON."""
-    from briefing.estimate import estimate_run
-    from briefing.limits import Interrupted
-    from briefing.pipeline import build_digest, plan_digest
+    from briefing.digest.estimate import estimate_run
+    from briefing.digest.run import plan_digest, run_weekly
+    from briefing.llm.batch import BatchPending
     from briefing.progress import progress_display
     from briefing.render.outputs import FORMATS, write_digest
 
@@ -134,25 +130,33 @@ def weekly(
         _check_writable(output)
         settings = settings_for(model, provider, base_url, replay)
         if max_cost is not None and replay is None:
-            _check_projection(estimate_run(prepared, settings.model), max_cost)
-        # A batch needs the client right under the cache (briefing.llm.batch.backend); its
-        # briefs then come from the cache, and the story calls go without our rate limiter.
-        llm = make_client(
+            _check_projection(estimate_run(prepared, settings), max_cost)
+        # A batch's briefs come from the cache, and its story calls go without our limiter.
+        stack = make_stack(
             settings, replay, no_cache=no_cache, max_cost=max_cost, rate_limited=not batch
         )
         workers = concurrency or settings.concurrency
-        err(f"Briefing {len(prepared.articles)} article(s) with {llm.model}, {workers} at a time…")
-        batched = _batch(prepared.articles, llm, batch_wait) if batch else None
-        interrupted = False
+        err(
+            f"Briefing {_count(len(prepared.articles), 'article')} with {settings.model}, "
+            f"{workers} at a time…"
+        )
         with progress_display(err) as show:
             try:
-                digest = build_digest(prepared, llm, progress=show, concurrency=workers)
-            except Interrupted as stop:  # Ctrl-C: write what is finished, then exit 130
-                digest, interrupted = stop.digest, True
-        digest.meta.cached_calls = getattr(llm, "hits", 0)
-        digest.meta.retries = retried(llm)
-        if batched is not None:
-            batched.add_to(digest.meta)
+                run = run_weekly(
+                    prepared,
+                    settings,
+                    stack=stack,
+                    concurrency=workers,
+                    progress=show,
+                    batch=batch,
+                    batch_wait=batch_wait,
+                    notify=err,
+                )
+            except BatchPending as exc:  # not an error: no "Error:" prefix
+                err(exc.message)
+                err(exc.hint or "")
+                raise typer.Exit(exc.exit_code) from None
+        digest, interrupted = run.digest, run.interrupted
         try:
             for path in write_digest(digest, output, wanted, lang.value):
                 err(f"Wrote {path}")
@@ -206,7 +210,8 @@ def _check_projection(estimate: Estimate, max_cost: float) -> None:
     if estimate.cost_usd is None:
         raise InputError(
             f"No price is known for {estimate.model!r}, so --max-cost cannot be enforced.",
-            "Drop --max-cost, or pick a model with a known price (briefing/pricing.py).",
+            "Drop --max-cost, or set the model's price under [prices] in the config file "
+            "(USD per million tokens in and out; see README, Cost).",
         )
     if estimate.cost_usd > max_cost:
         raise InputError(
@@ -215,18 +220,6 @@ def _check_projection(estimate: Estimate, max_cost: float) -> None:
             f"{estimate.total.tokens_out:,} out expected).",
             "Raise --max-cost, narrow the period, or see `briefing estimate` for each article.",
         )
-
-
-def _batch(articles: list[Article], llm: LLM, wait: float) -> BatchOutcome:
-    """The brief requests answered through a batch into the cache; exit 75 while it runs."""
-    from briefing.llm.batch import BatchPending, prefill_briefs
-
-    try:
-        return prefill_briefs(articles, llm, wait=wait, progress=err)
-    except BatchPending as exc:  # not an error: no "Error:" prefix
-        err(exc.message)
-        err(exc.hint or "")
-        raise typer.Exit(exc.exit_code) from None
 
 
 def _emit_plan(plan: Plan, output: Path) -> None:
@@ -242,7 +235,7 @@ def _emit_plan(plan: Plan, output: Path) -> None:
 
 def _weekly_report(digest: Digest) -> None:
     usage, meta = digest.meta.usage, digest.meta
-    cost = "unknown cost" if meta.cost_usd is None else f"${meta.cost_usd:.4f}"
+    cost = cost_text(meta.cost_usd)
     err(
         f"{len(digest.briefs)} brief(s), {len(digest.stories)} stories, "
         f"{sum(len(d.dropped) for d in digest.duplicates)} duplicate(s) merged · "
@@ -268,13 +261,15 @@ def estimate(
     max_bytes: MaxBytesOpt = None,
 ) -> None:
     """Tokens and cost a weekly run would take, per article and in total; no model call."""
-    from briefing.config import resolve_settings
-    from briefing.estimate import estimate_run
+    from briefing.digest.estimate import estimate_run
+    from briefing.settings import resolve_settings
 
     with user_errors():
         prepared = _prepare(inputs, since, until, week, max_bytes)
-        settings = resolve_settings(provider=provider, model=model, require_key=False)
-        result = estimate_run(prepared, settings.model)
+        settings = resolve_settings(
+            provider=provider, model=model, require_key=False, require_endpoint=False
+        )
+        result = estimate_run(prepared, settings)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
         return
@@ -291,3 +286,8 @@ def estimate(
         f"{result.total.tokens_in:,} tokens in, {result.total.tokens_out:,} out expected, "
         f"cost {cost}"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 article`, `2 articles`."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"

@@ -11,7 +11,7 @@ from briefing.digest.period import Window, covered
 from briefing.digest.stories import group_stories
 from briefing.errors import InputError
 from briefing.ingest.collect import Item, collect
-from briefing.ingest.limits import DEFAULT_MAX_BYTES
+from briefing.ingest.size import DEFAULT_MAX_BYTES
 from briefing.models import Article, Copy, Duplicate, Failure, Model, Period, Skipped
 
 DUPLICATE_THRESHOLD = 0.6

@@ -17,7 +17,7 @@ from pydantic import field_validator
 from briefing.errors import InputError
 from briefing.ingest.encoding import decode_bytes
 from briefing.ingest.jsonfile import is_blank_line, jsonl_items, jsonl_line
-from briefing.ingest.limits import DEFAULT_MAX_BYTES, TooLargeError, too_big
+from briefing.ingest.size import DEFAULT_MAX_BYTES, TooLargeError, too_big
 from briefing.ingest.source import READERS, read_source
 from briefing.models import Article, Model
 

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from briefing.errors import InputError
-from briefing.ingest.limits import too_big
+from briefing.ingest.size import too_big
 
 USER_AGENT = "Mozilla/5.0 (compatible; briefing/0.1; +https://pypi.org/project/briefing/)"
 _SAVE_PAGE = "or save the page from a browser as .html and give that file instead."

@@ -12,7 +12,7 @@ from briefing.ingest.encoding import decode_bytes
 from briefing.ingest.fetch import DEFAULT_DEADLINE, fetch_url
 from briefing.ingest.htmlpage import parse_html
 from briefing.ingest.jsonfile import parse_json, parse_jsonl
-from briefing.ingest.limits import DEFAULT_MAX_BYTES, read_file, too_big
+from briefing.ingest.size import DEFAULT_MAX_BYTES, read_file, too_big
 from briefing.ingest.text import parse_text
 from briefing.models import Article
 
@@ -123,7 +123,7 @@ def read_source(
 ) -> list[Article]:
     """Articles from a path, an http(s) URL or `-` (standard input); InputError if unreadable.
 
-    An input over `max_bytes` (see `briefing.ingest.limits`) is refused before it is read.
+    An input over `max_bytes` (see `briefing.ingest.size`) is refused before it is read.
     A URL is given `timeout` seconds for each read and `deadline` seconds in all.
     """
     if source == "-":

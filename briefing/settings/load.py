@@ -147,7 +147,7 @@ class SlackSection(Model):
 class InputSection(Model):
     """The `[input]` table: how inputs are read."""
 
-    max_bytes: int | None = Field(None, ge=1)  # the largest input; briefing/ingest/limits.py
+    max_bytes: int | None = Field(None, ge=1)  # the largest input; briefing/ingest/size.py
 
 
 class LangChainSection(Model):
@@ -289,12 +289,14 @@ def resolve_settings(
     config_path: Path | None = None,
     env: Mapping[str, str] = os.environ,
     require_key: bool = True,
+    require_endpoint: bool = True,
     config: ConfigFile | None = None,
 ) -> Settings:
     """Settings from flags > environment > config file > preset; ConfigError if unusable.
 
-    `config` is the config file already read (the CLI reads it once per command); without
-    it the file at `config_path` (or the default path) is read.
+    `config` is the config file already read; without it the file at `config_path` (or the
+    default path) is read. `require_key`/`require_endpoint` False: settings for counting
+    and pricing only (`estimate`), which need neither a key nor a base URL.
     """
     path = config_path or default_config_path(env)
     if config is None:
@@ -325,7 +327,9 @@ def resolve_settings(
     if not chosen_url and name in ("openai", "openai-compatible"):
         chosen_url = env.get("OPENAI_BASE_URL")  # the openai SDK's own variable
     chosen_url = chosen_url or section.base_url or preset.base_url
-    if not chosen_url:
+    if not chosen_url and not require_endpoint:  # `estimate`: no call is made
+        chosen_url = ""
+    elif not chosen_url:
         raise ConfigError(
             f"Provider {name} needs a base URL - pass --base-url, set BRIEFING_BASE_URL, "
             f"or add `base_url` under [{name}] in {path}.",

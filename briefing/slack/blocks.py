@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefing.models import Model
-from briefing.slack.limits import MAX_CONTEXT_ELEMENTS, MAX_HEADER, MAX_TEXT_OBJECT, Block
+from briefing.slack.message_limits import MAX_CONTEXT_ELEMENTS, MAX_HEADER, MAX_TEXT_OBJECT, Block
 from briefing.slack.mrkdwn import fit, plain, slack_len
 
 # Stands for the first message's `ts` in thread replies until that message is posted.

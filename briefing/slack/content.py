@@ -23,7 +23,7 @@ from briefing.render.digest_view import (
 from briefing.render.markdown import Lang
 from briefing.slack import mrkdwn as md
 from briefing.slack.blocks import Unit, contexts, sections
-from briefing.slack.limits import MAX_HEADER
+from briefing.slack.message_limits import MAX_HEADER
 
 # Interface text for Slack only, (English, Chinese); the rest comes from digest_view.LABELS.
 UI: dict[str, tuple[str, str]] = {

@@ -15,7 +15,7 @@ from briefing.render.markdown import Lang
 from briefing.slack import mrkdwn as md
 from briefing.slack.blocks import FIRST_TS, SlackMessage, Unit, contexts, header, shorten
 from briefing.slack.content import Content, brief_content, digest_content
-from briefing.slack.limits import (
+from briefing.slack.message_limits import (
     BUDGET_BLOCKS_JSON,
     BUDGET_FALLBACK,
     MAX_BLOCKS,

@@ -110,7 +110,7 @@ def load_document(path: Path) -> Brief | Digest:
     from pydantic import ValidationError
 
     from briefing.errors import InputError
-    from briefing.ingest.limits import read_file, resolve_max_bytes
+    from briefing.ingest.size import read_file, resolve_max_bytes
     from briefing.models import BRIEF_FORMAT, DIGEST_FORMAT, Brief, Digest
 
     fix = (
