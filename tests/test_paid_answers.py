@@ -244,3 +244,78 @@ def test_an_unexpected_error_is_not_exit_1(
     assert result.exit_code == 70, result.output
     assert "a bug" in result.output
     assert "BRIEFING_TRACEBACK=1" in result.output
+
+
+def quoting_answer(request: dict[str, Any]) -> Reply:
+    """A brief that quotes the start of each paragraph the request shows (a part, or the
+    partial briefs of a reduce), the English naming the paragraph: real text from the
+    article, so the checks run on real sentences; the English states no number, so claims
+    whose Chinese has one are flagged and re-asked."""
+    user = next(m["content"] for m in request["messages"] if m["role"] == "user")
+    if "<<<BRIEFS" in user:  # the reduce: the parts' claims with their cites
+        found = [
+            (text, int(n))
+            for text, n in re.findall(r"^- .*? / (.*?) \[(\d+)\]", user, re.MULTILINE)
+        ]
+    else:
+        found = [(text, int(n)) for n, text in re.findall(r"^\[(\d+)\] (.+)$", user, re.MULTILINE)]
+    claims = [
+        {"en": f"Paragraph {n} of the article.", "zh": text[:40], "cites": [n]}
+        for text, n in found[:8]
+    ]
+    half = max(1, len(claims) // 2)
+    answer = {
+        "title": {"en": "A long article", "zh": "长文"},
+        "core_viewpoint": claims[0],
+        "groups": [
+            {"title": {"en": "First", "zh": "其一"}, "claims": claims[:half][:6]},
+            {"title": {"en": "Then", "zh": "其二"}, "claims": (claims[half:] or claims[:1])[:6]},
+        ],
+    }
+    return Reply(content=pretty(json.dumps(answer, ensure_ascii=False)))
+
+
+def test_a_long_article_rerun_makes_no_call_parts_and_re_asks_included(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import ROOT
+
+    monkeypatch.setenv("DEEPSEEK_API_KEY", KEY)
+    paragraphs: list[str] = []
+    for path in sorted((ROOT / "tests" / "data" / "articles").glob("*.json"))[:8]:
+        data = json.loads(path.read_text("utf-8"))
+        paragraphs += [p for p in data["text"].split("\n") if p.strip()]
+    source = tmp_path / "long.txt"
+    source.write_text("一篇很长的文章\n\n" + "\n\n".join(paragraphs) + "\n", "utf-8")
+
+    def run(server: StandIn) -> Any:
+        # A model no table knows is assumed to read 8k tokens: the article goes in parts.
+        return CliRunner().invoke(
+            app,
+            [
+                "summarize",
+                str(source),
+                "--provider",
+                "deepseek",
+                "--model",
+                "acme-unknown-7b",
+                "--base-url",
+                server.base_url,
+                "--format",
+                "json",
+            ],
+        )
+
+    with StandIn(quoting_answer) as server:
+        first = run(server)
+        assert first.exit_code == 0, first.output
+        asked = len(server.requests)
+        reduces = sum("<<<BRIEFS" in r.body["messages"][-1]["content"] for r in server.requests)
+        reasks = sum(
+            any(m["role"] == "assistant" for m in r.body["messages"]) for r in server.requests
+        )
+        assert asked > 4 and reasks and reduces, (asked, reasks, reduces)
+        again = run(server)
+        assert again.exit_code == 0, again.output
+        assert len(server.requests) == asked, "the rerun asked again"
+    assert json.loads(again.stdout)["groups"] == json.loads(first.stdout)["groups"]
