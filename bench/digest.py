@@ -20,15 +20,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.config import resolve_settings
 from briefing.digest import find_duplicates, group_stories
 from briefing.digest.period import Window
 from briefing.digest.prepare import prepare
+from briefing.digest.run import build_digest
 from briefing.digest.synthesis import story_of_one
-from briefing.llm import make_llm
+from briefing.llm.stack import build_stack
 from briefing.models import Article, Digest
-from briefing.pipeline import build_digest
 from briefing.render.pdf import render_digest_pdf
+from briefing.settings import resolve_settings
 
 SEED = 20250405
 SIZES = (1_000, 10_000)
@@ -262,7 +262,8 @@ def fifty_article_digest() -> Digest:
     """The weekly example's digest (replayed), its briefs repeated under new ids up to 50."""
     prepared = prepare([str(EXAMPLES / "weekly")], Window())
     settings = resolve_settings(require_key=False)
-    digest = build_digest(prepared, make_llm(settings, replay=EXAMPLES / "weekly.replay.yaml"))
+    stack = build_stack(settings, replay=EXAMPLES / "weekly.replay.yaml")
+    digest = build_digest(prepared, stack.llm, settings)
     briefs = []
     for n in range(PDF_ARTICLES):
         brief = digest.briefs[n % len(digest.briefs)]

@@ -11,8 +11,8 @@ its tokens counted with tiktoken as a provider would, and past its RPM or TPM li
 HTTP 429 with Retry-After at once. The articles are the 12 of examples/weekly repeated, each
 copy with its own id and title, so every prompt is different. The client is the real
 pipeline: build_digest → summarize_article (prompt, grounding checks) → RateLimitedLLM with the
-same RPM/TPM → OpenAIChat (the openai SDK over HTTP), without the response cache, so every
-article costs a call.
+same RPM/TPM → StructuredLLM over the OpenAIChat transport (the openai SDK over HTTP), without
+the response cache, so every article costs a call.
 
 Each run prints articles per minute next to the bound
     min(concurrency × 60 / (latency × calls per article), RPM / calls per article,
@@ -35,13 +35,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from briefing.config import resolve_settings
-
 from briefing.digest.period import Window
 from briefing.digest.prepare import Prepared, prepare
-from briefing.limits import RateLimitedLLM, RateLimiter
-from briefing.llm import make_llm
-from briefing.pipeline import build_digest
+from briefing.digest.run import build_digest
+from briefing.llm.ratelimit import RateLimitedLLM, RateLimiter
+from briefing.llm.stack import build_stack
+from briefing.settings import resolve_settings
 
 # The test doubles live in tests/support, outside the installed package: run from
 # anywhere, this puts tests/ on sys.path as pytest does.
@@ -131,9 +130,11 @@ def run(
         env = {"BRIEFING_CONFIG": str(Path(folder) / "none.toml")}
         settings = resolve_settings(base_url=base_url, api_key="bench", env=env)
     limiter = RateLimiter(rpm, tpm)
-    llm = RateLimitedLLM(make_llm(settings, sleep=limiter.pause), limiter)
+    # The stack without its own limiter and cache; this one has the stand-in's RPM/TPM.
+    stack = build_stack(settings, cache=False, rate_limited=False, sleep=limiter.pause)
+    llm = RateLimitedLLM(stack.llm, limiter)
     wall, cpu = time.perf_counter(), time.process_time()
-    digest = build_digest(prepared, llm, concurrency=concurrency)
+    digest = build_digest(prepared, llm, settings, concurrency=concurrency)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     conn.send(("stats",))
     stats: dict[str, Any] = conn.recv()

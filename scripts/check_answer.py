@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from briefing.answers import brief_from_answer
+from briefing.brief.answers import brief_from_answer
 from briefing.grounding import check_brief
 from briefing.ingest import read_source
 from briefing.models import BriefAnswer, BriefMeta

@@ -17,14 +17,14 @@ import json
 import sys
 from pathlib import Path
 
-from briefing.config import resolve_settings
+from briefing.brief.summarize import summarize_article
 from briefing.digest.period import Window
 from briefing.digest.prepare import prepare
+from briefing.digest.run import build_digest
 from briefing.ingest import read_source
-from briefing.llm import make_llm
-from briefing.llm.base import LLM
+from briefing.llm.stack import Stack, build_stack
 from briefing.models import Article
-from briefing.pipeline import build_digest, summarize_article
+from briefing.settings import resolve_settings
 
 # The test doubles live in tests/support, outside the installed package: run from
 # anywhere, this puts tests/ on sys.path as pytest does.
@@ -65,12 +65,13 @@ def story_book(stories: list[list[str]]) -> dict[str, str]:
     return {f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in stories if len(s) > 1}
 
 
-def _recording(server: StandIn, cassette: Path) -> LLM:
-    """A client that talks to the stand-in and records into a fresh `cassette`."""
+def _recording(server: StandIn, cassette: Path) -> Stack:
+    """A client stack that talks to the stand-in and records into a fresh `cassette`."""
     cassette.unlink(missing_ok=True)
     # The stand-in ignores the key; the cassette never stores it.
     settings = resolve_settings(base_url=server.base_url, api_key="stand-in")
-    return make_llm(settings, record=cassette)
+    # No cache: every exchange goes to the stand-in, so every one is recorded.
+    return build_stack(settings, record=cassette, cache=False, rate_limited=False)
 
 
 def record_single(input_name: str, cassette_name: str) -> None:
@@ -78,7 +79,7 @@ def record_single(input_name: str, cassette_name: str) -> None:
     articles = read_source(str(EXAMPLES / input_name))
     cassette = EXAMPLES / cassette_name
     with StandIn(answer_book(brief_book(articles))) as server:
-        llm = _recording(server, cassette)
+        llm = _recording(server, cassette).llm
         for article in articles:
             brief = summarize_article(article, llm)
             _report(f"{input_name}: {article.id}", brief.findings, brief.meta.attempts)
@@ -92,7 +93,8 @@ def record_weekly(folder: str, cassette_name: str) -> None:
     cassette = EXAMPLES / cassette_name
     with StandIn(answer_book(book)) as server:
         # One call at a time, so the cassette's order, and its diff, is the same every time.
-        digest = build_digest(prepared, _recording(server, cassette), concurrency=1)
+        stack = _recording(server, cassette)
+        digest = build_digest(prepared, stack.llm, stack.settings, concurrency=1)
     for brief in digest.briefs:
         _report(f"{folder}: {brief.article.id}", brief.findings, brief.meta.attempts)
     for story in digest.stories:

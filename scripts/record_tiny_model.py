@@ -28,11 +28,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from briefing.config import Settings, resolve_settings
+from briefing.brief.summarize import summarize_article
 from briefing.ingest import read_source
-from briefing.llm import make_llm
 from briefing.llm.base import LLM, ChatMessage, Completion, T
-from briefing.pipeline import summarize_article
+from briefing.llm.stack import build_stack
+from briefing.settings import Settings, resolve_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "examples" / "shoigu-rare-earths.txt"
@@ -155,7 +155,8 @@ def main() -> None:
     )
     try:
         settings = settings_for(f"http://127.0.0.1:{port}/v1")
-        llm = Timed(make_llm(settings, record=CASSETTE))
+        stack = build_stack(settings, record=CASSETTE, cache=False, rate_limited=False)
+        llm = Timed(stack.llm)
         start = time.monotonic()
         brief = summarize_article(articles[0], llm)
         print(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from conftest import EXAMPLES, load_answer
 
-from briefing.answers import brief_from_answer
+from briefing.brief.answers import brief_from_answer
 from briefing.ingest import read_source
 from briefing.models import (
     Article,

@@ -13,24 +13,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from briefing.config import resolve_settings
 from conftest import EXAMPLES
 from support.batch_server import BatchService
 from support.llm_server import StandIn, answer, answer_book
 from typer.testing import CliRunner
 
+from briefing.brief.summarize import summarize_article
 from briefing.cli import app
 from briefing.digest.period import Window
 from briefing.digest.prepare import Prepared, prepare
+from briefing.digest.run import build_digest
 from briefing.errors import LLMError
-from briefing.llm import make_llm
-from briefing.llm.batch import EXIT_PENDING, BatchPending, prefill_briefs
-from briefing.llm.batch_state import BatchState, load_states, state_folder
+from briefing.llm.batch.run import EXIT_PENDING, BatchPending, prefill_briefs
+from briefing.llm.batch.state import BatchState, load_states, state_folder
 from briefing.llm.cache import CachedLLM, ResponseCache
+from briefing.llm.stack import Stack, build_stack
 from briefing.models import BriefAnswer, Digest
-from briefing.pipeline import build_digest, summarize_article
-from briefing.pricing import cost_usd
 from briefing.prompts import render_messages
+from briefing.settings import resolve_settings
 
 WEEKLY = EXAMPLES / "weekly"
 KEY = "sk-test-batch-0123456789abcdef"
@@ -58,11 +58,17 @@ def _book(prepared: Prepared, *, without: tuple[str, ...] = ()) -> dict[str, str
     return book
 
 
-def _llm(server: StandIn) -> CachedLLM:
+def _stack(server: StandIn) -> Stack:
+    """The live client stack with the response cache, no rate limiter, no waiting."""
     settings = resolve_settings(base_url=server.base_url, api_key=KEY)
-    llm = make_llm(settings, cache=ResponseCache(), sleep=lambda s: None)
-    assert isinstance(llm, CachedLLM)
-    return llm
+    stack = build_stack(settings, cache=ResponseCache(), rate_limited=False, sleep=lambda s: None)
+    assert isinstance(stack.cache, CachedLLM)
+    return stack
+
+
+def _cached(stack: Stack) -> CachedLLM:
+    assert stack.cache is not None
+    return stack.cache
 
 
 def _lines(service: BatchService) -> list[dict[str, Any]]:
@@ -100,10 +106,14 @@ def test_the_batch_file_holds_each_article_request_exactly_as_sent_live(
     book = _book(prepared)
     service = BatchService(answer_book(book))
     with StandIn(answer_book(book), routes=service.route) as server:
-        llm = _llm(server)
-        prefill_briefs(prepared.articles, llm)
+        stack = _stack(server)
+        prefill_briefs(prepared.articles, stack)
         # The same articles briefed live, without the cache: the first request of each.
-        plain = make_llm(resolve_settings(base_url=server.base_url, api_key=KEY))
+        plain = build_stack(
+            resolve_settings(base_url=server.base_url, api_key=KEY),
+            cache=False,
+            rate_limited=False,
+        ).llm
         start = len(server.requests)
         for article in prepared.articles:
             summarize_article(article, plain)
@@ -113,7 +123,7 @@ def test_the_batch_file_holds_each_article_request_exactly_as_sent_live(
     assert {line["method"] for line in lines} == {"POST"}
     assert {line["url"] for line in lines} == {"/v1/chat/completions"}
     assert [line["custom_id"] for line in lines] == [
-        llm.key(render_messages("brief", article=a), BriefAnswer, "brief")
+        _cached(stack).key(render_messages("brief", article=a), BriefAnswer, "brief")
         for a in prepared.articles
     ]
     canonical = sorted(json.dumps(b, sort_keys=True, ensure_ascii=False) for b in live)
@@ -130,11 +140,11 @@ def test_briefs_come_from_the_batch_and_only_stories_go_live(prepared: Prepared)
     book = _book(prepared)
     service = BatchService(answer_book(book))
     with StandIn(answer_book(book), routes=service.route) as server:
-        llm = _llm(server)
-        outcome = prefill_briefs(prepared.articles, llm)
+        stack = _stack(server)
+        outcome = prefill_briefs(prepared.articles, stack)
         assert _chat_calls(server) == []  # the batch step makes no chat completion
         start = len(server.requests)
-        digest = build_digest(prepared, llm)
+        digest = build_digest(prepared, stack.llm, stack.settings)
         live = _chat_calls(server, start)
     stories = [s for s in prepared.stories if len(s) > 1]
     assert len(live) == len(stories) == 4
@@ -146,7 +156,8 @@ def test_briefs_come_from_the_batch_and_only_stories_go_live(prepared: Prepared)
     assert outcome.stored == 12 and outcome.warnings == []
     assert outcome.usage.prompt_tokens > 0
     # Batch tokens are billed at half the list price.
-    assert outcome.cost_usd == round(cost_usd("gpt-4o-mini", outcome.usage) * 0.5, 6)
+    full = stack.settings.cost(outcome.usage, "gpt-4o-mini")
+    assert full is not None and outcome.cost_usd == round(full * 0.5, 6)
     live_usage, live_cost = digest.meta.usage, digest.meta.cost_usd
     outcome.add_to(digest.meta)
     assert digest.meta.usage == live_usage + outcome.usage
@@ -158,16 +169,16 @@ def test_polling_sleeps_on_the_injected_clock_within_the_budget(prepared: Prepar
     service = BatchService(answer_book(book), polls=4)
     clock = Clock()
     with StandIn(answer_book(book), routes=service.route) as server:
-        llm = _llm(server)
+        stack = _stack(server)
         with pytest.raises(BatchPending) as pending:
-            prefill_briefs(prepared.articles, llm, wait=12, sleep=clock.sleep, clock=clock)
+            prefill_briefs(prepared.articles, stack, wait=12, sleep=clock.sleep, clock=clock)
         assert clock.sleeps == [5, 7]  # 5 s, then 10 s cut to the 7 s left of the budget
         assert (
             "Batch batch_standin1 in_progress, 9/12 done; run the same command again"
             in pending.value.message
         )
         assert pending.value.exit_code == EXIT_PENDING
-        outcome = prefill_briefs(prepared.articles, llm, wait=60, sleep=clock.sleep, clock=clock)
+        outcome = prefill_briefs(prepared.articles, stack, wait=60, sleep=clock.sleep, clock=clock)
     assert clock.sleeps == [5, 7]  # done at the first poll of the second run
     assert service.created == ["batch_standin1"] and outcome.stored == 12
 
@@ -238,10 +249,10 @@ def test_failed_lines_are_asked_live_and_listed(prepared: Prepared) -> None:
     full = _book(prepared)
     service = BatchService(answer_book(batch_book))
     with StandIn(answer_book(full), routes=service.route) as server:
-        llm = _llm(server)
-        outcome = prefill_briefs(prepared.articles, llm)
+        stack = _stack(server)
+        outcome = prefill_briefs(prepared.articles, stack)
         start = len(server.requests)
-        digest = build_digest(prepared, llm)
+        digest = build_digest(prepared, stack.llm, stack.settings)
         live = _chat_calls(server, start)
     assert outcome.stored == 10
     assert len(outcome.warnings) == 2
@@ -252,7 +263,7 @@ def test_failed_lines_are_asked_live_and_listed(prepared: Prepared) -> None:
     briefs_asked = [t for t in live if "## Article" not in t]
     assert len(briefs_asked) == 2  # exactly the two without a usable batch answer
     assert len(digest.briefs) == 12 and digest.failures == []
-    [state] = load_states(state_folder(llm))
+    [state] = load_states(state_folder(_cached(stack)))
     assert sorted(state.requests[k] for k in state.errors) == sorted([missing, invalid])
 
 
@@ -260,9 +271,9 @@ def test_an_expired_batch_keeps_what_was_answered(prepared: Prepared) -> None:
     book = _book(prepared)
     service = BatchService(answer_book(book), final="expired", answered=5)
     with StandIn(answer_book(book), routes=service.route) as server:
-        llm = _llm(server)
-        outcome = prefill_briefs(prepared.articles, llm)
-        digest = build_digest(prepared, llm)
+        stack = _stack(server)
+        outcome = prefill_briefs(prepared.articles, stack)
+        digest = build_digest(prepared, stack.llm, stack.settings)
         briefs_asked = [t for t in _chat_calls(server) if "## Article" not in t]
     assert outcome.stored == 5 and len(outcome.warnings) == 7
     assert all("could not be executed before the completion window" in w for w in outcome.warnings)
@@ -273,12 +284,12 @@ def test_a_failed_batch_is_an_error_and_the_next_run_submits_anew(prepared: Prep
     book = _book(prepared)
     service = BatchService(answer_book(book), final="failed")
     with StandIn(answer_book(book), routes=service.route) as server:
-        llm = _llm(server)
+        stack = _stack(server)
         with pytest.raises(LLMError, match="Batch batch_standin1 failed: stand-in: the batch"):
-            prefill_briefs(prepared.articles, llm)
+            prefill_briefs(prepared.articles, stack)
         assert _chat_calls(server) == []  # nothing asked live behind the user's back
         service.final = "completed"
-        outcome = prefill_briefs(prepared.articles, llm)
+        outcome = prefill_briefs(prepared.articles, stack)
     assert service.created == ["batch_standin1", "batch_standin2"]
     assert outcome.stored == 12
 
@@ -287,14 +298,14 @@ def test_a_lost_create_answer_is_found_again_not_paid_twice(prepared: Prepared) 
     book = _book(prepared)
     service = BatchService(answer_book(book), lose_creates=1)
     with StandIn(answer_book(book), routes=service.route) as server:
-        llm = _llm(server)
+        stack = _stack(server)
         with pytest.raises(LLMError, match="Creating the batch failed"):
-            prefill_briefs(prepared.articles, llm)
+            prefill_briefs(prepared.articles, stack)
         posts = [r for r in server.requests if r.path == "/v1/batches" and r.method == "POST"]
         assert len(posts) == 1  # the create is never retried blindly
-        [state] = load_states(state_folder(llm))
+        [state] = load_states(state_folder(_cached(stack)))
         assert state.batch_id is None and state.input_file_id is not None
-        outcome = prefill_briefs(prepared.articles, llm)
+        outcome = prefill_briefs(prepared.articles, stack)
     assert service.created == ["batch_standin1"] and outcome.stored == 12
 
 

@@ -18,15 +18,15 @@ from typing import Any
 
 import pytest
 import yaml
-from briefing.config import resolve_settings
 from conftest import EXAMPLES, ROOT
 from support.llm_server import Reply, StandIn
 
+from briefing.brief.summarize import summarize_article
 from briefing.ingest import read_source
-from briefing.llm import make_llm
+from briefing.llm.stack import build_stack
 from briefing.logs import KEYLIKE
 from briefing.models import BriefAnswer
-from briefing.pipeline import summarize_article
+from briefing.settings import resolve_settings
 
 CREDENTIAL_HEADERS = frozenset(
     {
@@ -142,7 +142,8 @@ def test_recording_keeps_the_key_cookies_and_account_headers_out(tmp_path: Path)
     article = read_source(str(EXAMPLES / "shoigu-rare-earths.txt"))[0]
     with StandIn(lambda request: Reply(content=answer, headers=headers)) as server:
         settings = resolve_settings(base_url=server.base_url, api_key=key)
-        brief = summarize_article(article, make_llm(settings, record=cassette))
+        stack = build_stack(settings, record=cassette, cache=False, rate_limited=False)
+        brief = summarize_article(article, stack.llm)
         assert server.requests[0].headers["authorization"] == f"Bearer {key}"
     text = cassette.read_text("utf-8")
     assert key not in text and key[-12:] not in text and cookie not in text
@@ -158,10 +159,10 @@ def test_recording_keeps_the_key_cookies_and_account_headers_out(tmp_path: Path)
     # What is left is enough to replay it, with no key at all.
     replayed = summarize_article(
         article,
-        make_llm(
+        build_stack(
             resolve_settings(base_url="http://replay.invalid/v1", require_key=False),
             replay=cassette,
-        ),
+        ).llm,
     )
     assert replayed.model_dump(exclude={"meta"}) == brief.model_dump(exclude={"meta"})
     assert BriefAnswer.model_validate_json(answer)

@@ -11,11 +11,11 @@ import json
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from briefing.config import resolve_settings
 from conftest import EXAMPLES
 from fakes import FakeLLM
 from support.llm_server import Reply, StandIn, Throttled, answer_book, error
@@ -23,15 +23,17 @@ from typer.testing import CliRunner
 
 from briefing.cli import app
 from briefing.digest.period import Window
+from briefing.digest.pool import Interrupted
 from briefing.digest.prepare import Prepared, prepare
+from briefing.digest.run import build_digest
 from briefing.errors import LLMError
-from briefing.limits import Interrupted, RateLimitedLLM, RateLimiter
-from briefing.llm import make_llm
-from briefing.llm.base import ChatMessage, Completion, T
+from briefing.llm.base import LLM, ChatMessage, Completion, T
 from briefing.llm.cache import CachedLLM, ResponseCache
+from briefing.llm.ratelimit import RateLimitedLLM, RateLimiter
+from briefing.llm.stack import build_stack
 from briefing.models import BriefAnswer, Digest, Usage
-from briefing.pipeline import build_digest
 from briefing.progress import Event, Lines
+from briefing.settings import Settings, resolve_settings
 
 WEEKLY = EXAMPLES / "weekly"
 
@@ -46,6 +48,16 @@ def _answer(name: str) -> str:
 def week() -> Prepared:
     """The twelve example articles of examples/weekly, grouped into their stories."""
     return prepare([str(WEEKLY)], Window())
+
+
+def _settings() -> Settings:
+    """The settings a digest is costed with (no key needed: the model is a fake)."""
+    return resolve_settings(model="fake-model", require_key=False)
+
+
+def _client(settings: Settings, sleep: Callable[[float], None]) -> LLM:
+    """The real client stack without cache or rate limiter of its own, sleeping with `sleep`."""
+    return build_stack(settings, cache=False, rate_limited=False, sleep=sleep).llm
 
 
 def _book(prepared: Prepared) -> dict[str, str]:
@@ -100,7 +112,8 @@ def test_calls_overlap_within_the_bound(week: Prepared) -> None:
     server = Throttled(answer_book(_book(prepared)), latency=0.2)
     with StandIn(server) as standin:
         settings = resolve_settings(base_url=standin.base_url, api_key="k")
-        digest = build_digest(prepared, make_llm(settings, sleep=lambda s: None), concurrency=4)
+        llm = _client(settings, lambda s: None)
+        digest = build_digest(prepared, llm, settings, concurrency=4)
     assert [b.article.id for b in digest.briefs] == [a.id for a in prepared.articles]
     assert server.answered == 8 and digest.failures == []
     # Sequential calls would never have two in flight; four is the bound.
@@ -120,7 +133,7 @@ def test_results_keep_the_input_order_whatever_order_calls_finish_in(week: Prepa
         done[article_id].set()
 
     llm = BookLLM(prepared, before=last_first)
-    digest = build_digest(prepared, llm, concurrency=len(ids))
+    digest = build_digest(prepared, llm, _settings(), concurrency=len(ids))
     assert llm.answered == ids[::-1]
     assert [b.article.id for b in digest.briefs] == ids
 
@@ -133,7 +146,8 @@ def test_one_failing_article_does_not_stop_the_others(week: Prepared) -> None:
             raise LLMError("provider said no", "try again")
 
     events: list[Event] = []
-    digest = build_digest(week, BookLLM(week, before=fail_one), events.append, concurrency=4)
+    llm = BookLLM(week, before=fail_one)
+    digest = build_digest(week, llm, _settings(), events.append, concurrency=4)
     assert [b.article.id for b in digest.briefs] == [
         a.id for a in week.articles if a.id != failing.id
     ]
@@ -146,13 +160,22 @@ def test_one_failing_article_does_not_stop_the_others(week: Prepared) -> None:
     assert all(failing.id not in s.articles for s in digest.stories)
 
 
-def test_a_bug_in_a_job_is_raised_not_listed(week: Prepared) -> None:
+def test_a_bug_in_a_job_fails_that_job_only(week: Prepared) -> None:
+    broken = week.articles[1]
+
     def crash(key: str) -> None:
-        if key == week.articles[1].id:
+        if key == broken.id:
             raise RuntimeError("a bug")
 
-    with pytest.raises(RuntimeError, match="a bug"):
-        build_digest(_alone(week, 4), BookLLM(week, before=crash), concurrency=2)
+    prepared = _alone(week, 4)
+    digest = build_digest(prepared, BookLLM(week, before=crash), _settings(), concurrency=2)
+    assert [b.article.id for b in digest.briefs] == [
+        a.id for a in prepared.articles if a.id != broken.id
+    ]
+    [failure] = digest.failures
+    assert failure.input == prepared.inputs[broken.id]
+    assert failure.error.startswith("briefing failed on this article's answer (")
+    assert "RuntimeError: a bug" in failure.error
 
 
 def test_ctrl_c_lets_calls_in_flight_finish_and_keeps_what_is_done(week: Prepared) -> None:
@@ -175,7 +198,8 @@ def test_ctrl_c_lets_calls_in_flight_finish_and_keeps_what_is_done(week: Prepare
                 raise KeyboardInterrupt
 
     with pytest.raises(Interrupted) as stopped:
-        build_digest(week, BookLLM(week, before=hold_after_three), ctrl_c, concurrency=2)
+        llm = BookLLM(week, before=hold_after_three)
+        build_digest(week, llm, _settings(), ctrl_c, concurrency=2)
     digest = stopped.value.digest
     briefed = [b.article.id for b in digest.briefs]
     assert set(ids[:3]) | asking <= set(briefed)  # the two calls in flight finished
@@ -211,7 +235,8 @@ def test_a_second_ctrl_c_abandons_a_stuck_call(week: Prepared) -> None:
 
     try:
         with pytest.raises(Interrupted) as stopped:
-            build_digest(_alone(week, 4), BookLLM(week, before=hang), ctrl_c, concurrency=2)
+            llm = BookLLM(week, before=hang)
+            build_digest(_alone(week, 4), llm, _settings(), ctrl_c, concurrency=2)
     finally:
         unstick.set()  # let the abandoned daemon thread end
     digest = stopped.value.digest
@@ -321,10 +346,10 @@ def test_a_cache_hit_spends_no_rate_budget_and_usage_is_learnt(tmp_path: Path) -
     llm.complete(messages, BriefAnswer, name="brief")
     llm.complete(messages, BriefAnswer, name="brief")  # from the cache
     assert limiter.requests == 1 and len(fake.history) == 1
-    assert limited.expected_completion() == 50
+    assert limited.expected_completion(messages) == 50
     other = [ChatMessage(role="user", content="brief that")]
     llm.complete(other, BriefAnswer, name="brief")
-    # The first call reserved its prompt plus 1,000 expected tokens, then settled at 150:
+    # The first call reserved its prompt plus about 700 expected tokens, then settled at 150:
     # the second waits 1.5 s for tokens (rpm alone would let it go at 1 s).
     assert clock.sleeps == [1.5] and limiter.requests == 2
 
@@ -352,8 +377,8 @@ def test_retry_after_holds_every_call_under_concurrency(week: Prepared) -> None:
     limiter = RateLimiter()
     with StandIn(first_is_refused) as standin:
         settings = resolve_settings(base_url=standin.base_url, api_key="k")
-        llm = RateLimitedLLM(make_llm(settings, sleep=limiter.pause), limiter)
-        digest = build_digest(prepared, llm, concurrency=4)
+        llm = RateLimitedLLM(_client(settings, limiter.pause), limiter)
+        digest = build_digest(prepared, llm, settings, concurrency=4)
     assert len(digest.briefs) == 8 and digest.failures == []
     assert len(arrivals) == 9  # the refused request was asked again
     refused_at = arrivals[0][0]

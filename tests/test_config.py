@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.config import PRESETS, default_config_path, resolve_settings
 from briefing.errors import ConfigError
+from briefing.settings import PROVIDERS, default_config_path, resolve_settings
 
 FILE = """\
 provider = "deepseek"
@@ -109,7 +109,7 @@ def test_openai_base_url_applies_to_openai_only(tmp_path: Path) -> None:
 def test_each_preset_reads_its_own_key_variable(tmp_path: Path) -> None:
     env = {"BRIEFING_CONFIG": str(tmp_path / "absent.toml"), "OPENAI_API_KEY": "sk-openai"}
     for name in ("deepseek", "qwen", "moonshot"):
-        key_env = PRESETS[name].key_env
+        key_env = PROVIDERS[name].key_env
         assert key_env is not None
         s = resolve_settings(provider=name, env=env | {key_env: f"sk-{name}"})
         assert s.api_key is not None and s.api_key.get_secret_value() == f"sk-{name}"
@@ -153,7 +153,7 @@ def test_unknown_provider_lists_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         resolve_settings(provider="gemini", env={"BRIEFING_CONFIG": str(tmp_path / "x.toml")})
     assert "'gemini'" in caught.value.message
-    for name in PRESETS:
+    for name in PROVIDERS:
         assert name in (caught.value.hint or "")
 
 

@@ -21,9 +21,9 @@ from support.llm_server import StandIn
 from typer.testing import CliRunner
 
 from briefing.cli import app
-from briefing.llm import client
 from briefing.llm.cache import default_cache_path
 from briefing.llm.retry import Backoff
+from briefing.llm.transports import openai as client
 from briefing.models import Digest
 
 ARTICLES = 100

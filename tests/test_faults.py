@@ -12,16 +12,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from briefing.config import Settings
 from pydantic import SecretStr
 from support.faults import FAULTS, Faulty, fault_reply, request_key
 from support.llm_server import StandIn, answer, queue, raw
 
 from briefing.errors import InvalidAnswerError, LLMError
 from briefing.llm.base import ChatMessage
-from briefing.llm.client import OpenAIChat
 from briefing.llm.reply import MalformedReply, parse_reply
+from briefing.llm.structured import StructuredLLM
+from briefing.llm.transports.openai import OpenAIChat
 from briefing.models import BriefAnswer
+from briefing.settings import Settings
 
 GOOD = json.dumps(
     {
@@ -52,7 +53,7 @@ GIVES_UP = {
 }
 
 
-def client(server: StandIn, tmp_path: Path, waits: list[float]) -> OpenAIChat:
+def client(server: StandIn, tmp_path: Path, waits: list[float]) -> StructuredLLM:
     settings = Settings(
         provider="openai-compatible",
         model="test-model",
@@ -63,7 +64,8 @@ def client(server: StandIn, tmp_path: Path, waits: list[float]) -> OpenAIChat:
         max_retries=2,
         config_path=tmp_path / "config.toml",
     )
-    return OpenAIChat(settings, sleep=waits.append)
+    transport = OpenAIChat(settings, sleep=waits.append)
+    return StructuredLLM(transport, lambda text: text, transport.stats)
 
 
 def ask(server: StandIn, tmp_path: Path, waits: list[float]) -> Any:
@@ -77,7 +79,7 @@ def test_a_transport_fault_is_retried(kind: str, tmp_path: Path) -> None:
         chat = client(server, tmp_path, waits)
         completion = chat.complete(MESSAGES, BriefAnswer, name="brief")
         assert len(server.requests) == 2
-    assert completion.value.title.en == "Title" and chat.retried == 1
+    assert completion.value.title.en == "Title" and chat.stats.retries == 1
     assert len(waits) == 1
     if kind == "429":
         assert waits == [0.25]  # the server's Retry-After, not our backoff
@@ -142,10 +144,14 @@ BROKEN_BODIES = [
     '{"choices": [{"message": null}]}',
     '{"choices": "x"}',
     '{"choices": [{"message": {"content": 123}}]}',
+    '{"choices": [{"message": {"content": "{}"}}], "model": 5}',
+]
+# Usage the server got wrong is unknown usage, not a broken body: the answer is read (and not
+# paid for again), its cost unknown.
+UNMETERED_BODIES = [
     '{"choices": [{"message": {"content": "{}"}}], "usage": "x"}',
     '{"choices": [{"message": {"content": "{}"}}], "usage": {"prompt_tokens": "a"}}',
     '{"choices": [{"message": {"content": "{}"}}], "usage": {"prompt_tokens": -5}}',
-    '{"choices": [{"message": {"content": "{}"}}], "model": 5}',
 ]
 
 
@@ -160,6 +166,12 @@ def test_a_broken_200_body_is_retried_then_a_clear_error(body: str, tmp_path: Pa
         with pytest.raises(LLMError) as caught:
             ask(server, tmp_path, [])
     assert "answered with a broken response (3 attempts)" in caught.value.message
+
+
+@pytest.mark.parametrize("body", UNMETERED_BODIES, ids=range(len(UNMETERED_BODIES)))
+def test_a_body_with_unusable_usage_is_read_as_unmetered(body: str) -> None:
+    reply = parse_reply(body)
+    assert reply.choices[0].message.content == "{}" and reply.tokens.unmetered == 1
 
 
 def test_a_reply_without_usage_or_extra_fields_is_read() -> None:

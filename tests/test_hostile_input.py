@@ -21,7 +21,7 @@ from briefing.cli import app
 from briefing.errors import InputError
 from briefing.ingest import decode_bytes, read_source
 from briefing.ingest.htmlpage import MAX_ATTRIBUTES, parse_html_text
-from briefing.ingest.limits import DEFAULT_MAX_BYTES, TooLargeError
+from briefing.ingest.size import DEFAULT_MAX_BYTES, TooLargeError
 from briefing.models import Plan
 
 SHOIGU = EXAMPLES / "shoigu-rare-earths.txt"

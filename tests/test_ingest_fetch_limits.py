@@ -17,7 +17,7 @@ from conftest import local_server
 from briefing.errors import InputError
 from briefing.ingest import read_source
 from briefing.ingest.fetch import DEFAULT_DEADLINE, fetch_url
-from briefing.ingest.limits import TooLargeError
+from briefing.ingest.size import TooLargeError
 
 DEADLINE = 1.5  # seconds, for the test; the default is DEFAULT_DEADLINE
 DRIP_FOR = 8.0  # seconds a server drips before it gives up

@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from briefing.config import Settings
 from fakes import FakeLLM
 from pydantic import SecretStr
 from support.llm_server import StandIn, queue
 
-from briefing.answers import brief_from_answer
+from briefing.brief.answers import brief_from_answer
+from briefing.brief.summarize import summarize_article
 from briefing.errors import InvalidAnswerError
 from briefing.grounding import check_brief
 from briefing.ingest import read_source
-from briefing.llm import OpenAIChat
+from briefing.llm.structured import StructuredLLM
+from briefing.llm.transports.openai import OpenAIChat
 from briefing.models import (
     Article,
     Bilingual,
@@ -33,9 +34,9 @@ from briefing.models import (
     Finding,
     Group,
 )
-from briefing.pipeline import summarize_article
 from briefing.prompts import data_text, render_messages, render_text
 from briefing.render.markdown import render_brief
+from briefing.settings import Settings
 
 DATA = Path(__file__).parent / "data" / "injection"
 ARTICLES = ["ignore-instructions", "fake-system", "marker-breakout", "markup-output"]
@@ -247,7 +248,7 @@ def test_what_grounding_cannot_catch() -> None:
 # --- obeying answers that break the schema: rejected by validation -----------------------------
 
 
-def _client(server: StandIn, tmp_path: Path) -> OpenAIChat:
+def _client(server: StandIn, tmp_path: Path) -> StructuredLLM:
     settings = Settings(
         provider="openai-compatible",
         model="test-model",
@@ -258,7 +259,7 @@ def _client(server: StandIn, tmp_path: Path) -> OpenAIChat:
         max_retries=0,
         config_path=tmp_path / "config.toml",
     )
-    return OpenAIChat(settings, sleep=lambda seconds: None)
+    return StructuredLLM(OpenAIChat(settings, sleep=lambda seconds: None), lambda text: text)
 
 
 def _raw(name: str) -> str:

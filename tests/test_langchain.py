@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from briefing.config import resolve_settings
 from conftest import EXAMPLES, load_answer
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import (
@@ -32,16 +31,18 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import Field
 from support.llm_server import StandIn, answer, completion_json, error, queue
 
+from briefing.brief.summarize import summarize_article
 from briefing.errors import ConfigError, InvalidAnswerError, LLMError
 from briefing.ingest import read_source
-from briefing.llm import make_llm
 from briefing.llm.base import ChatMessage
 from briefing.llm.cache import CachedLLM, ResponseCache
-from briefing.llm.langchain import LangChainChat
-from briefing.llm.langchain_errors import is_transient
 from briefing.llm.retry import Backoff
+from briefing.llm.stack import build_stack
+from briefing.llm.structured import StructuredLLM
+from briefing.llm.transports.langchain import LangChainChat
+from briefing.llm.transports.langchain_errors import is_transient
 from briefing.models import BriefAnswer, Usage
-from briefing.pipeline import summarize_article
+from briefing.settings import resolve_settings
 
 KEY = "sk-lc-SECRET0123456789"
 FAKE = f"{__name__}:ToolCallingFake"
@@ -144,17 +145,26 @@ def sleeps() -> list[float]:
     return []
 
 
+class Structured(StructuredLLM):
+    """The structured loop over one LangChainChat (`chat`, which the tests look into)."""
+
+    def __init__(self, chat: LangChainChat) -> None:
+        super().__init__(chat, lambda text: text, chat.stats)
+        self.chat = chat
+
+
 def lc_chat(
     *answers: AIMessage | Exception, sleeps: list[float] | None = None, **kwargs: Any
-) -> LangChainChat:
-    """A LangChainChat over ToolCallingFake answering `answers` in order (an exception raises)."""
+) -> Structured:
+    """A LangChainChat over ToolCallingFake answering `answers` in order (an exception raises),
+    under the structured loop."""
     errors = [a for a in answers if isinstance(a, Exception)]
     if errors and errors != list(answers[: len(errors)]):
         raise ValueError("exceptions first")
     messages = [a for a in answers if isinstance(a, AIMessage)]
     options = {"messages": iter(messages), "errors": errors, "api_key": KEY}
     # rng 0: the backoff waits exactly half its step, so the waits can be asserted.
-    return LangChainChat(
+    chat = LangChainChat(
         FAKE,
         options,
         sleep=(sleeps if sleeps is not None else []).append,
@@ -162,10 +172,12 @@ def lc_chat(
         max_retries=2,
         **kwargs,
     )
+    return Structured(chat)
 
 
-def fake_of(llm: LangChainChat) -> ToolCallingFake:
-    model = llm.chat_model
+def fake_of(llm: Structured | LangChainChat) -> ToolCallingFake:
+    chat = llm.chat if isinstance(llm, Structured) else llm
+    model = chat.chat_model
     assert isinstance(model, ToolCallingFake)
     return model
 
@@ -211,7 +223,7 @@ def test_completion_carries_value_raw_and_usage() -> None:
 def test_answer_without_usage_metadata_costs_nothing_known() -> None:
     message = AIMessage(content="", tool_calls=[{"name": "brief", "args": VALID, "id": "c"}])
     result = lc_chat(message).complete(MESSAGES, BriefAnswer, name="brief")
-    assert result.usage == Usage()
+    assert result.usage == Usage(unmetered=1)  # no tokens counted, and the cost is unknown
     assert result.model == "ToolCallingFake"  # no model named anywhere: the class name
 
 
@@ -354,7 +366,7 @@ def test_rejected_key_is_never_shown(caplog: pytest.LogCaptureFixture, sleeps: l
         llm.complete(MESSAGES, BriefAnswer, name="brief")
     assert "rejected the credentials" in caught.value.message
     assert caught.value.hint and "api_key" in caught.value.hint
-    assert KEY not in str(caught.value) and KEY not in caplog.text and KEY not in repr(llm)
+    assert KEY not in str(caught.value) and KEY not in caplog.text and KEY not in repr(llm.chat)
     assert "***" in caught.value.message
 
 
@@ -363,10 +375,10 @@ def test_json_schema_refused_falls_back_to_function_calling(
 ) -> None:
     error = HTTPError("Invalid parameter: 'response_format' of type 'json_schema'", 400)
     llm = lc_chat(error, tool_answer(VALID))
-    assert llm.method == "json_schema"
+    assert llm.chat.method == "json_schema"
     with caplog.at_level(logging.WARNING):
         assert llm.complete(MESSAGES, BriefAnswer, name="brief").attempts == 1
-    assert llm.method == "function_calling"
+    assert llm.chat.method == "function_calling"
     assert fake_of(llm).methods == ["json_schema", "function_calling"]
     assert 'method = "function_calling"' in caplog.text
 
@@ -383,10 +395,12 @@ class NoMethodFake(ToolCallingFake):
 
 
 def test_class_without_methods_is_used_with_its_default(caplog: pytest.LogCaptureFixture) -> None:
-    llm = LangChainChat(f"{__name__}:NoMethodFake", {"messages": iter([tool_answer(VALID)])})
+    llm = Structured(
+        LangChainChat(f"{__name__}:NoMethodFake", {"messages": iter([tool_answer(VALID)])})
+    )
     with caplog.at_level(logging.WARNING):
         assert llm.complete(MESSAGES, BriefAnswer, name="brief").attempts == 1
-    assert llm.method is None  # the class's default from now on
+    assert llm.chat.method is None  # the class's default from now on
     assert fake_of(llm).methods == [None]
     assert 'does not take method="json_schema"' in caplog.text
 
@@ -400,7 +414,7 @@ def test_transient_classification() -> None:
     assert not is_transient(KeyError("x"))
 
 
-# --- settings, make_llm and the config file ------------------------------------------------
+# --- settings, build_stack and the config file ---------------------------------------------
 
 
 def write_config(tmp_path: Path, answers: list[dict[str, Any]]) -> Path:
@@ -416,7 +430,7 @@ def write_config(tmp_path: Path, answers: list[dict[str, Any]]) -> Path:
     return path
 
 
-def test_provider_resolves_through_settings_and_make_llm(tmp_path: Path) -> None:
+def test_provider_resolves_through_settings_and_build_stack(tmp_path: Path) -> None:
     config = write_config(tmp_path, [VALID])
     settings = resolve_settings(provider=f"langchain:{FAKE}", config_path=config, env={})
 
@@ -426,12 +440,13 @@ def test_provider_resolves_through_settings_and_make_llm(tmp_path: Path) -> None
     assert settings.api_key is None and settings.key_env is None  # no key needed, none asked
     assert KEY not in repr(settings)
 
-    llm = make_llm(settings)
-    assert isinstance(llm, LangChainChat)
-    fake = fake_of(llm)
+    stack = build_stack(settings, cache=False, rate_limited=False)
+    chat = stack.transport
+    assert isinstance(chat, LangChainChat)
+    fake = fake_of(chat)
     assert fake.model == "fake-from-file"  # [langchain] model, passed as model=
-    assert KEY not in repr(llm)
-    assert llm.complete(MESSAGES, BriefAnswer, name="brief").value.title.zh == "稀土"
+    assert KEY not in repr(chat)
+    assert stack.llm.complete(MESSAGES, BriefAnswer, name="brief").value.title.zh == "稀土"
 
 
 def test_flags_and_environment_beat_the_file(tmp_path: Path) -> None:
@@ -449,12 +464,12 @@ def test_flags_and_environment_beat_the_file(tmp_path: Path) -> None:
     )
 
 
-def test_make_llm_caches_langchain_answers(tmp_path: Path) -> None:
+def test_build_stack_caches_langchain_answers(tmp_path: Path) -> None:
     settings = resolve_settings(
         provider=f"langchain:{FAKE}", config_path=write_config(tmp_path, [VALID]), env={}
     )
     cache = ResponseCache(tmp_path / "cache.sqlite3")
-    llm = make_llm(settings, cache=cache)
+    llm = build_stack(settings, cache=cache, rate_limited=False).llm
     assert isinstance(llm, CachedLLM)
     assert KEY not in llm.identity
     assert llm.complete(MESSAGES, BriefAnswer, name="brief").attempts == 1
@@ -468,7 +483,7 @@ def test_replay_is_refused_for_langchain(tmp_path: Path) -> None:
         provider=f"langchain:{FAKE}", config_path=write_config(tmp_path, []), env={}
     )
     with pytest.raises(ConfigError, match="not available for langchain:"):
-        make_llm(settings, replay=tmp_path / "x.yaml")
+        build_stack(settings, replay=tmp_path / "x.yaml")
 
 
 @pytest.mark.parametrize(
@@ -536,15 +551,16 @@ def test_options_the_class_rejects_are_a_config_error() -> None:
 # --- a real LangChain integration: ChatOpenAI over the local stand-in server ----------------
 
 
-def chat_openai(server: StandIn, sleeps: list[float]) -> LangChainChat:
+def chat_openai(server: StandIn, sleeps: list[float]) -> Structured:
     pytest.importorskip("langchain_openai", reason="pip install langchain-openai")
     options = {"model": "test-model", "base_url": server.base_url, "api_key": KEY}
-    return LangChainChat(
+    chat = LangChainChat(
         "langchain_openai:ChatOpenAI",
         options,
         sleep=sleeps.append,
         backoff=Backoff(rng=lambda: 0.0),
     )
+    return Structured(chat)
 
 
 def test_chat_openai_retries_re_asks_and_counts_usage(sleeps: list[float]) -> None:
@@ -553,7 +569,7 @@ def test_chat_openai_retries_re_asks_and_counts_usage(sleeps: list[float]) -> No
     with StandIn(queue(rate_limited, invalid, valid)) as server:
         llm = chat_openai(server, sleeps)
         result = llm.complete(MESSAGES, BriefAnswer, name="brief")
-    assert getattr(llm.chat_model, "max_retries", None) == 0  # the SDK's retries are off
+    assert getattr(llm.chat.chat_model, "max_retries", None) == 0  # the SDK's retries are off
     assert (result.attempts, result.model) == (2, "test-model")
     assert sleeps == [2.0]  # the server's Retry-After
     first, second, third = (r.body for r in server.requests)
@@ -576,7 +592,7 @@ def test_chat_openai_without_json_schema_falls_back_to_tools(sleeps: list[float]
     with StandIn(queue(rejected, json.dumps(VALID))) as server:
         llm = chat_openai(server, sleeps)
         assert llm.complete(MESSAGES, BriefAnswer, name="brief").attempts == 1
-    assert llm.method == "function_calling" and sleeps == []
+    assert llm.chat.method == "function_calling" and sleeps == []
     retried = server.requests[1].body
     assert "response_format" not in retried
     assert retried["tools"][0]["function"]["name"] == "brief"

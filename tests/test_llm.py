@@ -9,22 +9,25 @@ from __future__ import annotations
 import json
 import logging
 import socket
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from briefing.config import Settings
 from pydantic import SecretStr
 from support.llm_server import StandIn, answer, completion_json, error, queue
 
 from briefing.errors import ConfigError, InputError, InvalidAnswerError, LLMError
-from briefing.llm import OpenAIChat, make_llm
-from briefing.llm.base import ChatMessage, Completion
+from briefing.llm.base import LLM, ChatMessage, Completion
 from briefing.llm.retry import Backoff, retry_after
 from briefing.llm.schema import strict_schema
+from briefing.llm.stack import build_stack
+from briefing.llm.structured import StructuredLLM
+from briefing.llm.transports.openai import OpenAIChat
 from briefing.models import BriefAnswer
+from briefing.settings import Settings
 
 KEY = "sk-test-SECRET0123456789"
 SYSTEM = "You write bilingual briefs."
@@ -68,13 +71,32 @@ def sleeps() -> list[float]:
     return []
 
 
-def chat(server: StandIn, tmp_path: Path, sleeps: list[float], **overrides: Any) -> OpenAIChat:
+def chat(server: StandIn, tmp_path: Path, sleeps: list[float], **overrides: Any) -> StructuredLLM:
     # rng 0: the backoff waits exactly half its step, so the waits can be asserted.
-    return OpenAIChat(
+    transport = OpenAIChat(
         settings_for(server.base_url, tmp_path, **overrides),
         sleep=sleeps.append,
         backoff=Backoff(rng=lambda: 0.0),
     )
+    return StructuredLLM(transport, lambda text: text)
+
+
+def make_llm(
+    settings: Settings,
+    *,
+    replay: Path | None = None,
+    record: Path | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> LLM:
+    """The client stack without cache or rate limiter: the client, live, replayed or recording."""
+    return build_stack(
+        settings,
+        replay=replay,
+        record=record,
+        cache=False,
+        rate_limited=False,
+        sleep=sleep,
+    ).llm
 
 
 def ask(server: StandIn, tmp_path: Path, sleeps: list[float], **overrides: Any) -> Completion[Any]:
@@ -319,7 +341,9 @@ def test_unreachable_server_names_the_base_url(tmp_path: Path, sleeps: list[floa
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     base_url = f"http://127.0.0.1:{port}/v1"
-    llm = OpenAIChat(settings_for(base_url, tmp_path), sleep=sleeps.append)
+    llm = StructuredLLM(
+        OpenAIChat(settings_for(base_url, tmp_path), sleep=sleeps.append), lambda text: text
+    )
     with pytest.raises(LLMError) as caught:
         llm.complete(MESSAGES, BriefAnswer, name="brief")
     assert f"Cannot reach {base_url} (3 attempts)" in caught.value.message

@@ -81,8 +81,8 @@ def test_verbosity_chooses_what_is_shown() -> None:
         stream = io.StringIO()
         undo = setup_logging(verbosity, stream)
         try:
-            logging.getLogger("briefing.llm.client").info("briefing info")
-            logging.getLogger("briefing.llm.client").warning("briefing warning")
+            logging.getLogger("briefing.llm.transports.openai").info("briefing info")
+            logging.getLogger("briefing.llm.transports.openai").warning("briefing warning")
             logging.getLogger("openai").debug("openai debug")
             logging.getLogger("httpx2").info("httpx info")
         finally:
@@ -91,7 +91,8 @@ def test_verbosity_chooses_what_is_shown() -> None:
 
     assert shown(0) == "briefing warning\n"
     assert shown(1) == (
-        "INFO briefing.llm.client: briefing info\nWARNING briefing.llm.client: briefing warning\n"
+        "INFO briefing.llm.transports.openai: briefing info\n"
+        "WARNING briefing.llm.transports.openai: briefing warning\n"
     )
     assert shown(2).splitlines()[2:] == ["DEBUG openai: openai debug", "INFO httpx2: httpx info"]
 

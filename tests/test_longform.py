@@ -21,21 +21,21 @@ import pytest
 from conftest import EXAMPLES
 from fakes import FakeLLM
 
-from briefing import longform
+from briefing.brief import longform
+from briefing.brief.longform import (
+    Part,
+    budget_for,
+    needs_split,
+    part_prompt,
+    split_article,
+    summarize_long,
+)
+from briefing.brief.request import prompt_tokens
 from briefing.errors import InvalidAnswerError, LLMError
 from briefing.grounding import check_brief
 from briefing.ingest import read_source
 from briefing.ingest.article import make_article
 from briefing.ingest.jsonfile import split_paragraphs
-from briefing.longform import (
-    Part,
-    budget_for,
-    needs_split,
-    part_prompt,
-    prompt_tokens,
-    split_article,
-    summarize_long,
-)
 from briefing.models import Article
 from briefing.prompts import render_messages
 
@@ -331,7 +331,7 @@ def test_a_reduce_prompt_over_the_budget_is_warned_about_before_the_call(
     article = long_article()
     parts = split_article(article, 1_500)
     llm = FakeLLM().enqueue(*map(part_answer, parts), reduce_answer(article))
-    with caplog.at_level("WARNING", logger="briefing.longform"):
+    with caplog.at_level("WARNING", logger="briefing.brief.longform"):
         brief = summarize_long(article, llm, budget_tokens=1_500)
     assert prompt_tokens(llm.history[-1]) > 1_500
     assert "the reduce prompt has" in caplog.text and "over the budget of 1500" in caplog.text

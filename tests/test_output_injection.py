@@ -24,6 +24,7 @@ from fakes import FakeLLM
 from markdown_it import MarkdownIt
 from pypdf import PdfReader
 
+from briefing.brief.summarize import summarize_article
 from briefing.ingest import read_source
 from briefing.models import (
     ArticleCite,
@@ -38,7 +39,6 @@ from briefing.models import (
     Story,
     StoryClaim,
 )
-from briefing.pipeline import summarize_article
 from briefing.render.digest_md import render_digest_markdown
 from briefing.render.escape import clean, flat, http_url
 from briefing.render.html import render_brief_html, render_digest_html

@@ -8,10 +8,10 @@ import pytest
 from conftest import EXAMPLES, load_answer
 from fakes import FakeLLM
 
+from briefing.brief.summarize import summarize_article
 from briefing.errors import LLMError
 from briefing.ingest import read_source
 from briefing.models import Article
-from briefing.pipeline import summarize_article
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ import pytest
 from conftest import EXAMPLES, load_answer
 from fakes import FakeLLM
 
+from briefing.brief.summarize import summarize_article
 from briefing.ingest import read_source
 from briefing.models import Brief, Finding
-from briefing.pipeline import summarize_article
 from briefing.render.escape import md_escape
 from briefing.render.markdown import render_brief
 

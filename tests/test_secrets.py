@@ -305,17 +305,20 @@ def test_a_server_that_writes_the_key_into_an_answer_does_not_get_it_stored(
 
 
 def test_a_recorded_cassette_and_its_replay_hold_no_key(seen: Seen) -> None:
-    from briefing.config import resolve_settings
-
+    from briefing.brief.summarize import summarize_article
     from briefing.ingest import read_source
-    from briefing.llm import make_llm
-    from briefing.pipeline import summarize_article
+    from briefing.llm.base import LLM
+    from briefing.llm.stack import build_stack
+    from briefing.settings import Settings, resolve_settings
+
+    def recording(settings: Settings, cassette: Path) -> LLM:
+        return build_stack(settings, record=cassette, cache=False, rate_limited=False).llm
 
     cassette = seen.root / "cwd" / "shoigu.yaml"
     with StandIn(answer_book(_shoigu_book())) as server:
         settings = resolve_settings(base_url=server.base_url)
         assert settings.api_key is not None and settings.api_key.get_secret_value() == KEY
-        summarize_article(read_source(str(SHOIGU))[0], make_llm(settings, record=cassette))
+        summarize_article(read_source(str(SHOIGU))[0], recording(settings, cassette))
         assert server.requests[0].headers["authorization"] == f"Bearer {KEY}"
     assert "chat/completions" in cassette.read_text("utf-8")
     result = run(
@@ -328,7 +331,7 @@ def test_a_recorded_cassette_and_its_replay_hold_no_key(seen: Seen) -> None:
     with StandIn(lambda request: ECHOES["401"]()) as server:
         settings = resolve_settings(base_url=server.base_url)
         with pytest.raises(LLMError, match="HTTP 401"):
-            summarize_article(read_source(str(SHOIGU))[0], make_llm(settings, record=failed))
+            summarize_article(read_source(str(SHOIGU))[0], recording(settings, failed))
     assert "Incorrect API key provided" in " ".join(failed.read_text("utf-8").split())
     result = run(seen, "summarize", str(SHOIGU), "--replay", str(failed))
     assert result.exit_code == 4 and "HTTP 401" in result.stderr, result.output

@@ -26,7 +26,7 @@ from support.slack_server import SlackStandIn
 from briefing.ingest import read_source
 from briefing.slack import mrkdwn as md
 from briefing.slack.blocks import FIRST_TS
-from briefing.slack.limits import (
+from briefing.slack.message_limits import (
     BUDGET_BLOCKS_JSON,
     BUDGET_FALLBACK,
     MAX_BLOCKS,

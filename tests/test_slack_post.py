@@ -17,7 +17,7 @@ from support.slack_server import Answer, SlackStandIn, api_error, rate_limited
 
 from briefing.errors import EXIT_PROVIDER
 from briefing.slack.blocks import SlackMessage
-from briefing.slack.limits import MAX_BLOCKS
+from briefing.slack.message_limits import MAX_BLOCKS
 from briefing.slack.post import MAX_RATE_RETRIES, SlackError, post_document, post_messages
 from briefing.slack.split import build_messages
 from briefing.slack.target import SlackTarget

@@ -8,7 +8,7 @@ import pytest
 from conftest import EXAMPLES, load_answer
 from fakes import FakeLLM
 
-from briefing.answers import brief_from_answer
+from briefing.brief.answers import brief_from_answer
 from briefing.digest.synthesis import story_from_answer, story_of_one, synthesize_story
 from briefing.grounding import check_story
 from briefing.ingest import read_source

@@ -30,13 +30,13 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from briefing.config import Settings, resolve_settings
+from briefing.brief.summarize import summarize_article
 from briefing.errors import LLMError
 from briefing.ingest import read_source
-from briefing.llm import make_llm
 from briefing.llm.base import LLM, ChatMessage, Completion, T
+from briefing.llm.stack import build_stack
 from briefing.models import Brief, Usage
-from briefing.pipeline import summarize_article
+from briefing.settings import Settings, resolve_settings
 
 CASSETTE = Path(__file__).parent / "cassettes" / "test_tiny_model" / "shoigu_smollm2.yaml"
 # As in scripts/record_tiny_model.py: the model name and max_tokens are in the request body.
@@ -77,7 +77,7 @@ def replay_settings() -> Settings:
 @pytest.fixture
 def replayed() -> tuple[Brief, Spy]:
     article = read_source(str(EXAMPLES / "shoigu-rare-earths.txt"))[0]
-    spy = Spy(make_llm(replay_settings(), replay=CASSETTE))
+    spy = Spy(build_stack(replay_settings(), replay=CASSETTE).llm)
     return summarize_article(article, spy), spy
 
 

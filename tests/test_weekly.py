@@ -166,17 +166,17 @@ def test_full_run_writes_every_format_and_survives_a_failed_call(
 def test_a_story_synthesis_failure_keeps_the_briefs(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefing.config import resolve_settings
-
-    from briefing.llm import make_llm
-    from briefing.pipeline import build_digest
+    from briefing.digest.run import build_digest
+    from briefing.llm.stack import build_stack
+    from briefing.settings import resolve_settings
 
     prepared = prepare([str(SHOIGU), str(REGULATION)], Window())
     prepared = prepared.model_copy(update={"stories": [[a.id for a in prepared.articles]]})
     book = _book(SHOIGU, REGULATION)
     with StandIn(answer_book(book)) as server:  # the story request matches no answer: 404
         settings = resolve_settings(base_url=server.base_url, api_key="k")
-        digest = build_digest(prepared, make_llm(settings, sleep=lambda s: None))
+        llm = build_stack(settings, cache=False, rate_limited=False, sleep=lambda s: None).llm
+        digest = build_digest(prepared, llm, settings)
     assert len(digest.briefs) == 2 and digest.failures == []
     assert [s.articles for s in digest.stories] == [[b.article.id] for b in digest.briefs]
     assert "No synthesis for the story" in digest.meta.warnings[0]
@@ -211,15 +211,15 @@ def test_globs_and_missing_inputs(week: Path) -> None:
 def test_an_error_from_the_server_is_a_failure_not_a_crash(
     week: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from briefing.config import resolve_settings
-
-    from briefing.llm import make_llm
-    from briefing.pipeline import build_digest
+    from briefing.digest.run import build_digest
+    from briefing.llm.stack import build_stack
+    from briefing.settings import resolve_settings
 
     prepared = prepare([str(week)], Window(since=parse_window("2024-01-01", None, None).since))
     with StandIn(lambda request: error(500, "boom", type="server_error")) as server:
         settings = resolve_settings(base_url=server.base_url, api_key="k")
-        digest = build_digest(prepared, make_llm(settings, sleep=lambda s: None))
+        llm = build_stack(settings, cache=False, rate_limited=False, sleep=lambda s: None).llm
+        digest = build_digest(prepared, llm, settings)
     assert digest.briefs == []
     assert {f.input for f in digest.failures} >= {str(week / "a.txt"), str(week / "b.json")}
     assert all("500" in f.error for f in digest.failures if f.input.endswith(("a.txt", "b.json")))

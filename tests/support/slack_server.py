@@ -1,6 +1,6 @@
 """A local Slack stand-in for tests: an incoming webhook and the Web API's chat.postMessage.
 
-It answers the way Slack does, enforces Slack's message limits (briefing.slack.limits), and
+It answers the way Slack does, enforces Slack's message limits (briefing.slack.message_limits), and
 records every request. A test can queue answers (a 429 with Retry-After, a dropped
 connection) for given requests.
 
@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from briefing.slack.limits import violations
+from briefing.slack.message_limits import violations
 
 WEBHOOK_PATH = "/services/T0STANDIN/B0STANDIN/"
 WEBHOOK_SECRET = "s3cr3tW3bh00kP4th000000"
