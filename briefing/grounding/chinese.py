@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 DIGITS: dict[str, int] = {
@@ -13,11 +14,17 @@ SMALL_UNITS: dict[str, int] = {"十": 10, "拾": 10, "百": 100, "佰": 100, "�
 BIG_UNITS: dict[str, int] = {"万": 10**4, "亿": 10**8}
 DIGIT_CHARS = "".join(DIGITS)
 NUMERAL_CHARS = DIGIT_CHARS + "".join(SMALL_UNITS) + "".join(BIG_UNITS)
+# The longest amount a text writes in full, 九千九百九十九万九千九百九十九亿九千九百九十九万
+# 九千九百九十九, is 31 characters. A longer run is no amount and is not read: that keeps the
+# integers below small (5,000 九 would pass Python's 4,300-digit int-string limit; 130,000 亿
+# Decimal's exponent range) and the work per run bounded.
+MAX_NUMERAL_CHARS = 40
 
 
 def parse_chinese_numeral(text: str) -> Decimal | None:
-    """The value of a Chinese numeral, or None when it is not a well-formed one (十四五)."""
-    if not text:
+    """The value of a Chinese numeral, or None when it is not a well-formed one (十四五) or is
+    longer than any amount (MAX_NUMERAL_CHARS)."""
+    if not text or len(text) > MAX_NUMERAL_CHARS:
         return None
     if "点" not in text:
         whole = _integer(text)
@@ -41,16 +48,29 @@ def parse_chinese_numeral(text: str) -> Decimal | None:
 
 def _integer(text: str) -> int | None:
     """An integer numeral; big units split it: 一亿二千万 = 1 * 10^8 + 2000 * 10^4."""
-    for big in ("亿", "万"):
-        i = text.rfind(big)
-        if i < 0:
-            continue
-        left = _integer(text[:i]) if text[:i] else 1
-        right = _integer(text[i + 1 :]) if text[i + 1 :] else 0
-        if not left or right is None or right >= BIG_UNITS[big]:
+    return _split_by(text, "亿", lambda part: _split_by(part, "万", _section))
+
+
+def _split_by(text: str, big: str, below: Callable[[str], int | None]) -> int | None:
+    """The numeral read left to right at each `big`, the parts between read by `below`.
+
+    A loop, not recursion, so no run of units (亿亿亿…) can exhaust the stack. 一亿亿 is
+    10^16 as each 亿 multiplies all before it; the part before the first unit must be a
+    non-zero number or nothing (亿 alone is 1 亿), each later part less than one unit.
+    """
+    first, *rest = text.split(big)
+    if not rest:
+        return below(text)
+    value = below(first) if first else 1
+    if not value:
+        return None
+    unit = BIG_UNITS[big]
+    for part in rest:
+        lower = below(part) if part else 0
+        if lower is None or lower >= unit:
             return None
-        return left * BIG_UNITS[big] + right
-    return _section(text)
+        value = value * unit + lower
+    return value
 
 
 def _section(text: str) -> int | None:

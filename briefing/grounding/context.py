@@ -9,6 +9,11 @@ from decimal import Decimal
 
 from briefing.grounding.quantity import Bound
 
+# A number in digits, separators and decimals included, longer than this is no amount: the
+# longest a text writes is about 1,000,000,000,000.00 (20 characters). A longer run of digits,
+# commas and dots (an identifier, hostile input) is not read: the work per number is bounded.
+MAX_NUMBER_CHARS = 40
+
 ZH_SCALES: dict[str, Decimal] = {
     "万亿": Decimal("1e12"), "千亿": Decimal("1e11"), "百亿": Decimal("1e10"),
     "十亿": Decimal("1e9"), "千万": Decimal("1e7"), "百万": Decimal("1e6"),

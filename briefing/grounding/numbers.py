@@ -17,6 +17,7 @@ from decimal import Decimal
 from briefing.grounding.context import (
     EN_SCALE,
     EN_SCALES,
+    MAX_NUMBER_CHARS,
     PERCENT,
     ZH_SCALES,
     measure,
@@ -31,6 +32,8 @@ from briefing.grounding.words import chinese_numerals, english_words, fractions
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
+# Digits, commas and dots past MAX_NUMBER_CHARS: no amount, read as one span that yields nothing.
+_LONG_RUN = re.compile(rf"[\d.,]{{{MAX_NUMBER_CHARS + 1},}}")
 # 千克/千米/千瓦 and 百分 are units, not 千 and 百 multipliers.
 _ZH_SCALE = re.compile(
     r"\s?(?P<more>[多余])?\s?(?P<scale>万亿|千亿|百亿|十亿|千万|百万|十万|亿|万|千(?![克米瓦卡])|百(?!分))"
@@ -79,22 +82,31 @@ def extract_quantities(text: str, *, broad: bool = False) -> list[Quantity]:
             hits.append(hit)
     hits.sort(key=lambda h: h.start)
     return [
-        _as_written(h.quantity, text, norm, h.start)
+        _as_written(h.quantity, text, norm, h.start, h.end)
         for h in _spread_scales(norm, hits)
         if h.quantity is not None and (broad or h.strict)
     ]
 
 
-def _as_written(q: Quantity, text: str, norm: str, start: int) -> Quantity:
+def _as_written(q: Quantity, text: str, norm: str, start: int, end: int) -> Quantity:
     """The quantity with its text as the input wrote it (full-width digits kept)."""
-    at = norm.find(q.text, start)
+    at = norm.find(q.text, start, end)  # within its own span: no scan of the rest of the text
     if at < 0:
         return q
     return replace(q, text=text[at : at + len(q.text)])
 
 
 def _arabic(text: str) -> Iterator[Hit]:
-    for m in _NUMBER.finditer(text):
+    pos = 0
+    while m := _NUMBER.search(text, pos):
+        pos = m.end()
+        long = _LONG_RUN.match(text, m.start())
+        if long:
+            # 5,000 digits, 100 kB of 1,000,000… or 1.1.1…: no amount, and taken whole. Read
+            # number by number, each would scan the rest of the run again (1.1.1… as a version).
+            yield Hit(m.start(), long.end(), None)
+            pos = long.end()
+            continue
         hit = _arabic_hit(text, m.start(), m.end())
         if hit is not None:
             yield hit
@@ -164,6 +176,8 @@ def _add_lower_part(
     part = _ZH_PART.match(text, pos)
     if not part or ZH_SCALES[part.group("scale")] >= scale:
         return value, precision, pos
+    if len(part.group("num")) > MAX_NUMBER_CHARS:  # 1亿 then 5,000 digits: no lower part
+        return value, precision, pos
     ratio = ZH_SCALES[part.group("scale")] / scale
     lower = Decimal(part.group("num"))
     return value + lower * ratio, _written_precision(part.group("num")) * ratio, part.end()
@@ -186,10 +200,11 @@ def _list_marker(text: str, start: int, end: int) -> bool:
         return False
     if text[start - 1 : start] in ("(", "（") and text[end : end + 1] in (")", "）"):
         return True
-    line_start = text[:start].rstrip(" \t")
-    return (not line_start or line_start.endswith("\n")) and bool(
-        re.match(r"[、.](?!\d)", text[end : end + 2])
-    )
+    # Back over spaces and tabs to the line start; never a copy of all the text before.
+    i = start
+    while i > 0 and text[i - 1] in " \t":
+        i -= 1
+    return (i == 0 or text[i - 1] == "\n") and bool(re.match(r"[、.](?!\d)", text[end : end + 2]))
 
 
 def _written_precision(plain: str) -> Decimal:
@@ -206,7 +221,7 @@ def _spread_scales(text: str, hits: list[Hit]) -> list[Hit]:
         if a.quantity is None or b.quantity is None or a.quantity.kind != "amount":
             continue
         gap = text[a.end : b.start].strip()
-        between = gap == "and" and text[: a.start].rstrip().lower().endswith("between")
+        between = gap == "and" and _ends_with_between(text, a.start)
         if a.scale != 1 or not (gap in _CONNECTORS or between):
             continue
         if b.quantity.kind == "percent" or (b.quantity.kind == "amount" and b.scale > 1):
@@ -215,3 +230,12 @@ def _spread_scales(text: str, hits: list[Hit]) -> list[Hit]:
             spread = replace(q, value=q.value * b.scale, kind=kind, precision=q.precision * b.scale)
             out[i - 1] = a._replace(quantity=spread, scale=b.scale)
     return out
+
+
+def _ends_with_between(text: str, end: int) -> bool:
+    """True when the text before `end`, trailing whitespace aside, ends with "between"."""
+    # Scanned back from `end`: a copy of all the text before each "and" is quadratic.
+    i = end
+    while i > 0 and text[i - 1].isspace():
+        i -= 1
+    return text[max(0, i - 16) : i].lower().endswith("between")

@@ -16,7 +16,14 @@ from briefing.grounding.chinese import (
     SMALL_UNITS,
     parse_chinese_numeral,
 )
-from briefing.grounding.context import EN_SCALE, EN_SCALES, PERCENT, measure, qualifiers
+from briefing.grounding.context import (
+    EN_SCALE,
+    EN_SCALES,
+    MAX_NUMBER_CHARS,
+    PERCENT,
+    measure,
+    qualifiers,
+)
 from briefing.grounding.dates import Hit
 from briefing.grounding.quantity import Kind, Quantity, coarse_precision
 
@@ -29,8 +36,12 @@ _EN_WORDS: dict[str, int] = {
 }  # fmt: skip
 
 _ZH_RUN = re.compile(rf"[{NUMERAL_CHARS}](?:[{NUMERAL_CHARS}]|点(?=[{DIGIT_CHARS}]))*")
+# The lookbehinds start a match only where a run of numerals or digits starts: from inside
+# a run it could only end where the match from the run's start ends, and trying every start
+# of a 100 kB run of digits is quadratic (a minute per 100 kB).
 _FRACTION = re.compile(
-    rf"(?P<den>[{NUMERAL_CHARS}]+|\d+)分之(?P<num>[{NUMERAL_CHARS}点]+|\d+(?:\.\d+)?)"
+    rf"(?P<den>(?<![{NUMERAL_CHARS}])[{NUMERAL_CHARS}]+|(?<!\d)\d+)"
+    rf"分之(?P<num>[{NUMERAL_CHARS}点]+|\d+(?:\.\d+)?)"
 )
 _EN_WORD = re.compile(
     r"(?<![A-Za-z-])(?P<tens>twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-(?P<unit>one|two"
@@ -56,7 +67,9 @@ def fractions(text: str) -> Iterator[Hit]:
 
 
 def _numeral(s: str) -> Decimal | None:
-    return Decimal(s) if s[:1].isdigit() else parse_chinese_numeral(s)
+    if not s[:1].isdigit():
+        return parse_chinese_numeral(s)
+    return Decimal(s) if len(s) <= MAX_NUMBER_CHARS else None
 
 
 def chinese_numerals(text: str) -> Iterator[Hit]:
