@@ -7,10 +7,10 @@ own key variable, then runs the same command again. It checks the exit code, the
 written, that no traceback is printed, that the cost is a dollar figure when the model has a
 price and "unknown" when it has none, and that the second run makes no request at all.
 
-The "priced" model of each provider: gpt-4o-mini has OpenAI's list price in the product;
-deepseek-chat, qwen-plus and moonshot-v1-8k (each preset's default model) and a local Ollama
-model get theirs from the `[prices]` table of the config file, the way the README says to
-price a model the product does not list. `acme-unknown-7b` has no price anywhere.
+The "priced" model of each provider is its preset's default model, priced by the list prices
+the product ships (briefing/settings/providers.py); a local Ollama model gets its price from
+the `[prices]` table of the config file, the way the README says to price a model the
+product does not list. `acme-unknown-7b` has no price anywhere.
 
 The input is real: three articles of the bundled week (examples/weekly), one of them
 republished under another name (merged as a duplicate) and two forming a story, so a weekly
@@ -72,12 +72,9 @@ PROVIDERS: dict[str, tuple[str | None, str]] = {
     LANGCHAIN: ("OPENAI_API_KEY", "gpt-4o-mini"),
 }
 BATCH_PROVIDERS = ("openai", "openai-compatible")  # the presets with the OpenAI Batch API
-# Test prices (USD per million tokens in and out), not quotes: any price makes a cost known.
+# A local model's price, as a user sets one (USD per million tokens in and out).
 CONFIG = """\
 [prices]
-"deepseek-chat" = [0.27, 1.10]
-"qwen-plus" = [0.40, 1.20]
-"moonshot-v1-8k" = [0.20, 2.00]
 "qwen2.5:7b" = [0.0, 0.0]
 """
 COMMANDS = (
