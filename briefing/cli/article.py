@@ -98,7 +98,11 @@ def summarize(
     lang: LangOpt = Lang.en,
     fmt: Annotated[
         Format | None,
-        typer.Option("--format", help="md or json [default: from -o's extension, else md]."),
+        typer.Option(
+            "--format",
+            help="md, json, html or pdf [default: from -o's extension (.md .json .html "
+            ".pdf), else md]; pdf needs -o FILE.",
+        ),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
@@ -113,22 +117,68 @@ def summarize(
 ) -> None:
     """Brief one article in English and Chinese, every claim cited and checked."""
     from briefing import summarize as summarize_one
-    from briefing.render.markdown import render_brief
 
-    if fmt is None:
-        fmt = Format.json if output is not None and output.suffix == ".json" else Format.md
     with user_errors():
+        fmt = _output_format(fmt, output)  # before any model call
         article = _read_one(source, max_bytes)
         settings = settings_for(model, provider, base_url, replay)
         stack = make_stack(settings, replay, no_cache=no_cache, max_cost=max_cost)
         err(f"Briefing {article.id} ({len(article.paragraphs)} paragraphs) with {settings.model}…")
         brief = summarize_one(article, settings, stack=stack)
-        if fmt is Format.json:
-            text = brief.model_dump_json(indent=2)
-        else:
-            text = render_brief(brief, lang.value)
-        emit(text, output)
+        _write_brief(brief, fmt, lang, output)
     _report(brief, settings)
+
+
+_EXTENSIONS = {f".{fmt.value}": fmt for fmt in Format}
+
+
+def _output_format(fmt: Format | None, output: Path | None) -> Format:
+    """The format --format or -o's extension asks for; refused if it cannot be written."""
+    to_stdout = output is None or str(output) == "-"
+    if fmt is None:
+        if to_stdout:
+            return Format.md
+        assert output is not None
+        found = _EXTENSIONS.get(output.suffix.lower())
+        if found is None:
+            raise InputError(
+                f"Cannot tell which format to write to {output}: summarize writes "
+                f"{', '.join(_EXTENSIONS)} files.",
+                "Name the file with one of those extensions, or pass --format md|json|html|pdf.",
+            )
+        fmt = found
+    if fmt is Format.pdf and to_stdout:
+        raise InputError(
+            "A PDF is written to a file, not to standard output.",
+            "Pass -o FILE.pdf (summarize writes md, json and html to stdout, pdf to a file).",
+        )
+    return fmt
+
+
+def _write_brief(brief: Brief, fmt: Format, lang: Lang, output: Path | None) -> None:
+    if fmt is Format.pdf:
+        from briefing.render.pdf import render_brief_pdf
+
+        assert output is not None  # _output_format refused a PDF without -o
+        try:
+            render_brief_pdf(brief, lang.value, output)
+        except OSError as exc:
+            raise InputError(
+                f"Cannot write {output}: {exc.strerror}.", "Choose a writable path with -o."
+            ) from exc
+        err(f"Wrote {output}")
+        return
+    if fmt is Format.json:
+        text = brief.model_dump_json(indent=2)
+    elif fmt is Format.html:
+        from briefing.render.html import render_brief_html
+
+        text = render_brief_html(brief, lang.value)
+    else:
+        from briefing.render.markdown import render_brief
+
+        text = render_brief(brief, lang.value)
+    emit(text, output)
 
 
 def _report(brief: Brief, settings: Settings) -> None:

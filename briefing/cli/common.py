@@ -29,6 +29,8 @@ class Lang(StrEnum):
 class Format(StrEnum):
     md = "md"
     json = "json"
+    html = "html"
+    pdf = "pdf"
 
 
 ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name (env BRIEFING_MODEL).")]

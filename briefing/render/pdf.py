@@ -1,4 +1,4 @@
-"""PDF of a digest: Typst source from a template, compiled by the `typst` wheel.
+"""PDF of a digest or of one brief: Typst source from a template, compiled by the `typst` wheel.
 
 Fonts come from `pylopdf-fonts-zh-cn` (Noto Sans SC, Noto Serif SC) and Typst's own
 Libertinus Serif; system fonts are ignored so every machine gives the same PDF, with the
@@ -17,8 +17,8 @@ from jinja2 import Template
 
 from briefing.errors import EXIT_CONFIG, BriefingError
 from briefing.files import write_atomic
-from briefing.models import Digest
-from briefing.render.digest_view import digest_view
+from briefing.models import Brief, Digest
+from briefing.render.digest_view import brief_view, digest_view
 from briefing.render.escape import Trusted, typst_escape, typst_str
 from briefing.render.markdown import Lang
 from briefing.render.templates import load_template
@@ -71,13 +71,28 @@ def _template() -> Template:
 
 def digest_typst(digest: Digest, lang: Lang = "en") -> str:
     """The Typst source of a digest, every text from the model or article escaped."""
-    return _template().render(v=digest_view(digest, lang))
+    view = digest_view(digest, lang)
+    return _template().render(v=view, title=view.ui("title"))
+
+
+def brief_typst(brief: Brief, lang: Lang = "en") -> str:
+    """The Typst source of one brief alone, laid out like a digest article."""
+    title = brief.article.title if lang == "zh" else brief.title.en
+    return _template().render(v=brief_view(brief, lang), title=title)
 
 
 def render_digest_pdf(digest: Digest, lang: Lang, output: Path) -> None:
     """Render a digest as a PDF file at `output`, fonts embedded."""
+    _compile(digest_typst(digest, lang), output, "digest")
+
+
+def render_brief_pdf(brief: Brief, lang: Lang, output: Path) -> None:
+    """Render one article's brief as a PDF file at `output`, fonts embedded."""
+    _compile(brief_typst(brief, lang), output, "brief")
+
+
+def _compile(source: str, output: Path, what: str) -> None:
     fonts = font_dir()
-    source = digest_typst(digest, lang)
     try:
         import typst
     except ImportError as exc:
@@ -88,7 +103,7 @@ def render_digest_pdf(digest: Digest, lang: Lang, output: Path) -> None:
         )
     except typst.TypstError as exc:
         raise PdfError(
-            f"Typst could not compile the digest: {exc}",
-            "This is a bug in briefing's PDF template; please report it with the digest JSON.",
+            f"Typst could not compile the {what}: {exc}",
+            f"This is a bug in briefing's PDF template; please report it with the {what} JSON.",
         ) from exc
     write_atomic(Path(output), pdf)
