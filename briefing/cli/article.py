@@ -114,6 +114,12 @@ def summarize(
     no_cache: NoCacheOpt = False,
     max_cost: MaxCostOpt = None,
     max_bytes: MaxBytesOpt = None,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict", help="Exit 1 if a claim is flagged (an error-level finding remains)."
+        ),
+    ] = False,
 ) -> None:
     """Brief one article in English and Chinese, every claim cited and checked."""
     from briefing import summarize as summarize_one
@@ -127,6 +133,9 @@ def summarize(
         brief = summarize_one(article, settings, stack=stack)
         _write_brief(brief, fmt, lang, output)
     _report(brief, settings)
+    if strict and brief.errors:
+        err("Exit 1 (--strict): the brief is written, but not every claim checks out.")
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 _EXTENSIONS = {f".{fmt.value}": fmt for fmt in Format}
