@@ -19,6 +19,7 @@ from briefing.cli.common import (
     ProviderOpt,
     ReplayOpt,
     cost_text,
+    count,
     emit,
     err,
     make_stack,
@@ -28,7 +29,7 @@ from briefing.cli.common import (
 from briefing.errors import EXIT_FINDINGS, InputError, InvalidBriefError
 
 if TYPE_CHECKING:
-    from briefing.models import Article, Brief
+    from briefing.models import Article, Brief, Digest, Finding
     from briefing.settings import Settings
 
 MaxBytesOpt = Annotated[
@@ -206,44 +207,84 @@ def _report(brief: Brief, settings: Settings) -> None:
         )
 
 
-def _load_brief(path: Path) -> Brief:
+def _load(path: Path) -> Brief | Digest:
+    """A brief or a digest file, told apart by its `format` field."""
     from pydantic import ValidationError
 
     from briefing.ingest.size import read_file, resolve_max_bytes
-    from briefing.models import Brief
+    from briefing.models import DIGEST_FORMAT, Brief, Digest
 
     # Bounded and non-blocking: a FIFO, /dev/zero or a directory is refused, not waited on.
-    fix = "Pass a brief written by `briefing summarize --format json`."
+    fix = "Pass a brief written by `briefing summarize --format json` or a digest.json."
     raw = read_file(path, resolve_max_bytes(None), fix=fix, option=None)
     try:
-        return Brief.model_validate_json(raw)
+        top = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        top = None
+    model: type[Brief] | type[Digest] = Brief
+    if isinstance(top, dict) and top.get("format") == DIGEST_FORMAT:
+        model = Digest
+    try:
+        return model.model_validate_json(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        kind = DIGEST_FORMAT if model is Digest else "briefing.brief/1"
         raise InvalidBriefError(
-            f"{path} is not a valid briefing.brief/1 file: {where}: {first['msg']} "
-            f"({exc.error_count()} problem(s)).",
-            "Pass a brief written by `briefing summarize --format json`.",
+            f"{path} is not a valid {kind} file: {where}: {first['msg']} "
+            f"({count(exc.error_count(), 'problem')}).",
+            fix,
         ) from None
 
 
+def _digest_findings(digest: Digest) -> list[tuple[str, dict[str, object], Finding]]:
+    """Every finding of a digest: each brief's (by article id), then each story's (by number)."""
+    from briefing.grounding import check_brief, check_story
+
+    found: list[tuple[str, dict[str, object], Finding]] = []
+    for brief in digest.briefs:
+        aid = brief.article.id
+        found += [(aid, {"article": aid}, f) for f in check_brief(brief)]
+    articles = {b.article.id: b.article for b in digest.briefs}
+    for n, story in enumerate(digest.stories, 1):
+        found += [(f"story {n}", {"story": n}, f) for f in check_story(story, articles)]
+    return found
+
+
 def check(
-    brief_file: Annotated[Path, typer.Argument(help="A brief JSON file (briefing.brief/1).")],
+    brief_file: Annotated[
+        Path,
+        typer.Argument(
+            help="A brief JSON file (briefing.brief/1) or a digest.json (briefing.digest/1)."
+        ),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
 ) -> None:
-    """Re-run the grounding checks on a brief file; exit 1 if any error-level finding."""
+    """Re-run the grounding checks on a brief or a digest; exit 1 if any error-level finding."""
     from briefing.grounding import check_brief
+    from briefing.models import Brief
 
     with user_errors():
-        brief = _load_brief(brief_file)
-    findings = check_brief(brief)
-    if as_json:
-        typer.echo(json.dumps([f.model_dump() for f in findings], ensure_ascii=False, indent=2))
-    elif findings:
-        for f in findings:
-            typer.echo(f"{f.severity}: {f.where}: {f.kind}: {f.detail}")
+        loaded = _load(brief_file)
+    if isinstance(loaded, Brief):
+        found: list[tuple[str, dict[str, object], Finding]]
+        found = [("", {}, f) for f in check_brief(loaded)]
+        claims = sum(len(g.claims) for g in loaded.groups)
+        ok = f"OK: {count(claims, 'claim')} and the core viewpoint check out against the article."
     else:
-        claims = sum(len(g.claims) for g in brief.groups)
-        typer.echo(f"OK: {claims} claims and the core viewpoint check out against the article.")
-    if any(f.severity == "error" for f in findings):
+        found = _digest_findings(loaded)
+        ok = (
+            f"OK: {count(len(loaded.briefs), 'brief')} and {count(len(loaded.stories), 'story')} "
+            "check out against their articles."
+        )
+    if as_json:
+        rows = [{**where, **f.model_dump()} for _, where, f in found]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif found:
+        for prefix, _, f in found:
+            line = f"{f.severity}: {f.where}: {f.kind}: {f.detail}"
+            typer.echo(f"{prefix}: {line}" if prefix else line)
+    else:
+        typer.echo(ok)
+    if any(f.severity == "error" for _, _, f in found):
         raise typer.Exit(EXIT_FINDINGS)

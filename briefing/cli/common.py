@@ -141,6 +141,17 @@ def make_stack(
     )
 
 
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """`1 story`, `2 stories`, `0 answers`: a count as a message reads it."""
+    if n == 1:
+        return f"{n:,} {word}"
+    if plural is None:
+        plural = (
+            word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
+        )
+    return f"{n:,} {plural}"
+
+
 def cost_text(cost: float | None) -> str:
     """A cost as a run's report shows it."""
     return "unknown cost" if cost is None else f"${cost:.4f}"

@@ -1,0 +1,90 @@
+"""briefing check on a digest.json: every brief and every story, findings by article and story."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLES, load_answer
+from digests import example_digest
+from support.llm_server import Reply
+from typer.testing import CliRunner
+
+from briefing.cli import app
+
+SHOIGU = str(EXAMPLES / "shoigu-rare-earths.txt")
+SHOIGU_REPLAY = str(EXAMPLES / "shoigu-rare-earths.replay.yaml")
+SHOIGU_ID = "781dc613f876"
+KEY = "sk-test-0123456789abcdefghijklmnop"
+
+
+def run(*args: str, input: str | None = None):  # noqa: A002 - CliRunner's name
+    return CliRunner().invoke(app, list(args), input=input)
+
+
+def replayed(*args: str):
+    return run("summarize", SHOIGU, "--replay", SHOIGU_REPLAY, *args)
+
+
+def wrong_figure(request: dict[str, Any]) -> Reply:
+    """Every answer, the re-ask's too, states 800 billion rubles where the article has 700."""
+    good = json.dumps(load_answer(SHOIGU_ID), ensure_ascii=False)
+    return Reply(content=good.replace("700 billion", "800 billion"))
+
+
+@pytest.fixture
+def key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+
+
+def write_digest(path: Path, digest: Any) -> Path:
+    path.write_text(digest.model_dump_json(indent=2), encoding="utf-8")
+    return path
+
+
+def test_check_accepts_a_clean_digest(tmp_path: Path) -> None:
+    path = write_digest(tmp_path / "digest.json", example_digest())
+    result = run("check", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("OK:")
+    assert "2 briefs" in result.stdout and "1 story" in result.stdout
+
+
+def test_check_reports_a_digest_by_article_and_story(tmp_path: Path) -> None:
+    digest = example_digest()
+    shoigu = digest.briefs[0]
+    claim = shoigu.groups[0].claims[1]
+    shoigu.groups[0].claims[1] = claim.model_copy(
+        update={"en": claim.en.replace("700 billion", "800 billion")}
+    )
+    story = digest.stories[0]
+    story.summary = story.summary.model_copy(
+        update={"en": story.summary.en.replace("700 billion", "900 billion")}
+    )
+    path = write_digest(tmp_path / "digest.json", digest)
+
+    result = run("check", str(path))
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    assert any(
+        line.startswith(f"{shoigu.article.id}: error: groups[0].claims[1]: number-")
+        for line in lines
+    ), lines
+    assert any(line.startswith("story 1: error: summary: ") for line in lines), lines
+
+    as_json = run("check", str(path), "--json")
+    assert as_json.exit_code == 1
+    findings = json.loads(as_json.stdout)
+    assert findings[0]["article"] == shoigu.article.id  # the briefs first, then the stories
+    assert any(f.get("story") == 1 and f["where"] == "summary" for f in findings)
+    assert any(f.get("article") == shoigu.article.id for f in findings)
+
+
+def test_check_refuses_a_broken_digest(tmp_path: Path) -> None:
+    path = tmp_path / "digest.json"
+    path.write_text(json.dumps({"format": "briefing.digest/1", "briefs": []}), encoding="utf-8")
+    result = run("check", str(path))
+    assert result.exit_code == 2
+    assert "briefing.digest/1" in result.stderr
