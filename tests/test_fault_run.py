@@ -112,7 +112,8 @@ def test_a_failing_provider_loses_no_article_and_no_paid_answer(
         assert any(reason in failure.error for reason in REASONS), failure.error
     assert all(not b.findings for b in digest.briefs)
     assert digest.meta.retries > 0
-    assert f"{digest.meta.retries} call(s) retried" in first.stderr
+    retried = "1 call" if digest.meta.retries == 1 else f"{digest.meta.retries:,} calls"
+    assert f"{retried} retried" in first.stderr
     assert "Traceback" not in first.output
     # Every usable answer the provider delivered is in the cache, paid for once.
     assert {canonical(a) for a in faulty.delivered.values()} <= cached_answers()

@@ -360,7 +360,7 @@ def _check_outputs(cell: Cell, run: Run, out: Path, first: bool) -> None:
             assert brief["core_viewpoint"]["en"] == core
         return
     if command == "estimate":
-        assert cell.model in run.summary() and f"{BRIEFS} article(s)" in run.summary()
+        assert cell.model in run.summary() and f"{BRIEFS} articles" in run.summary()
         return
     if command == "slack-post":
         assert run.slack, "nothing was posted to the Slack stand-in"

@@ -74,7 +74,7 @@ def test_dry_run_prints_only_the_payloads_and_posts_nothing(
     assert payloads == [m.payload() for m in expected] and len(payloads) == TOTAL
     assert all(set(p) == {"text", "blocks"} for p in payloads)
     assert slack.requests == []
-    assert f"Dry run: {TOTAL} message(s) for webhook http://127.0.0.1:" in result.stderr
+    assert f"Dry run: {TOTAL} messages for webhook http://127.0.0.1:" in result.stderr
     assert "nothing was posted" in result.stderr
 
 
@@ -110,7 +110,7 @@ def test_a_brief_file_posts_with_a_webhook(slack: SlackStandIn, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert headers(slack) == [brief.title.en]
     assert result.stdout == ""
-    assert "Posted 1 message(s) to webhook http://127.0.0.1:" in result.stderr
+    assert "Posted 1 message to webhook http://127.0.0.1:" in result.stderr
 
 
 def test_a_failed_webhook_post_says_what_went_out_and_resumes_without_repeats(

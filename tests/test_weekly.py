@@ -160,7 +160,7 @@ def test_full_run_writes_every_format_and_survives_a_failed_call(
         )
         assert server.requests == []
     assert result.exit_code == 1  # the unreadable files are still listed
-    assert "2 answer(s) from the cache" in result.stderr
+    assert "2 answers from the cache" in result.stderr
 
 
 def test_a_story_synthesis_failure_keeps_the_briefs(

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from briefing import __version__
 from briefing.cli.article import check, ingest, summarize
 from briefing.cli.cache import cache_app
+from briefing.cli.common import HELP
 from briefing.cli.slack import slack_app
 from briefing.cli.weekly import estimate, weekly
 from briefing.errors import EXIT_BUG
@@ -50,6 +51,7 @@ class _Commands(TyperGroup):
 
 app = typer.Typer(
     cls=_Commands,
+    context_settings=HELP,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals can hold keys
     rich_markup_mode=None,

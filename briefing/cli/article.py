@@ -194,16 +194,17 @@ def _write_brief(brief: Brief, fmt: Format, lang: Lang, output: Path | None) -> 
 def _report(brief: Brief, settings: Settings) -> None:
     usage = brief.meta.usage
     claims = sum(len(g.claims) for g in brief.groups)
-    calls = f"{brief.meta.attempts} call(s)" if brief.meta.attempts else "answered from the cache"
+    calls = count(brief.meta.attempts, "call") if brief.meta.attempts else "answered from the cache"
     err(
-        f"{len(brief.groups)} groups, {claims} claims · {brief.meta.model} · "
+        f"{count(len(brief.groups), 'group')}, {count(claims, 'claim')} · {brief.meta.model} · "
         f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, "
         f"{cost_text(settings.cost(usage))} · {calls}"
     )
     if brief.errors:
+        n = len(brief.errors)
         err(
-            f"Warning: {len(brief.errors)} finding(s) remain after the re-ask; they are marked "
-            "⚠ in the Markdown and listed under findings in the JSON."
+            f"Warning: {count(n, 'finding')} {'remains' if n == 1 else 'remain'} after the "
+            "re-ask; marked ⚠ in the Markdown and listed under findings in the JSON."
         )
 
 

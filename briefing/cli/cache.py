@@ -6,10 +6,13 @@ from typing import Annotated
 
 import typer
 
-from briefing.cli.common import user_errors
+from briefing.cli.common import HELP, count, user_errors
 
 cache_app = typer.Typer(
-    no_args_is_help=True, rich_markup_mode=None, help="The cache of model answers."
+    context_settings=HELP,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    help="The cache of model answers.",
 )
 
 
@@ -22,7 +25,7 @@ def stats() -> None:
         s = ResponseCache().stats()
     typer.echo(f"{s.path}")
     typer.echo(
-        f"{s.answers:,} answer(s), {s.prompt_tokens:,} tokens in and {s.completion_tokens:,} "
+        f"{count(s.answers, 'answer')}, {s.prompt_tokens:,} tokens in and {s.completion_tokens:,} "
         f"out when first asked, {s.bytes / 1_000_000:.1f} MB"
     )
     if s.answers:
@@ -39,5 +42,7 @@ def clear(
     with user_errors():
         cache = ResponseCache()
     if not yes:
-        typer.confirm(f"Delete every cached answer in {cache.path}?", abort=True)
-    typer.echo(f"Deleted {cache.clear():,} answer(s).")
+        if not typer.confirm(f"Delete every cached answer in {cache.path}?"):
+            typer.echo("Nothing was deleted.")
+            return
+    typer.echo(f"Deleted {count(cache.clear(), 'answer')}.")

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from briefing.settings import Settings
 
 
+# `-h` as well as `--help`, on the app and every sub-app.
+HELP = {"help_option_names": ["-h", "--help"]}
+
+
 class Lang(StrEnum):
     en = "en"
     zh = "zh"
@@ -99,7 +103,15 @@ def emit(text: str, output: Path | None) -> None:
     from briefing.files import write_atomic
 
     if output is None or str(output) == "-":
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        try:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # The reader is gone (`| head -1`): what it wanted it has. As Python's docs on
+            # SIGPIPE recommend, point stdout at devnull so the flush at exit cannot fail too.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
         return
     try:
         write_atomic(output, text)

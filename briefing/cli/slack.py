@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from briefing.slack.blocks import SlackMessage
 
 slack_app = typer.Typer(
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals hold the webhook URL and the token
     rich_markup_mode=None,
@@ -71,6 +72,7 @@ def post(
     ] = None,
 ) -> None:
     """Post a brief or weekly digest (JSON) to Slack: a webhook, or a bot token and channel."""
+    from briefing.cli.common import count
     from briefing.cli.common import user_errors as _user_errors
     from briefing.logs import remember
     from briefing.slack.post import check_resume, post_messages
@@ -90,10 +92,10 @@ def post(
         if dry_run:
             _print_payloads(messages, resume_from, thread_ts)
             where = target.describe() if target else "a webhook (none configured)"
-            _err(f"Dry run: {len(messages)} message(s) for {where}; nothing was posted.")
+            _err(f"Dry run: {count(len(messages), 'message')} for {where}; nothing was posted.")
             return
         assert target is not None  # required=True raises instead of returning None
-        _err(f"Posting {len(messages)} message(s) to {target.describe()}")
+        _err(f"Posting {count(len(messages), 'message')} to {target.describe()}")
         posted = post_messages(
             messages,
             target,
@@ -102,13 +104,14 @@ def post(
             progress=_err,
             source=str(file),
         )
-    _err(f"Posted {len(posted)} message(s) to {target.describe()}.")
+    _err(f"Posted {count(len(posted), 'message')} to {target.describe()}.")
 
 
 def load_document(path: Path) -> Brief | Digest:
     """A brief or a digest from its JSON file, told apart by its `format`."""
     from pydantic import ValidationError
 
+    from briefing.cli.common import count
     from briefing.errors import InputError
     from briefing.ingest.size import read_file, resolve_max_bytes
     from briefing.models import BRIEF_FORMAT, DIGEST_FORMAT, Brief, Digest
@@ -138,7 +141,7 @@ def load_document(path: Path) -> Brief | Digest:
         where = ".".join(str(p) for p in first["loc"]) or "(top level)"
         raise InputError(
             f"{path} is not a valid {kind} file: {where}: {first['msg']} "
-            f"({exc.error_count()} problem(s)).",
+            f"({count(exc.error_count(), 'problem')}).",
             fix,
         ) from None
 

@@ -19,6 +19,7 @@ from briefing.cli.common import (
     ProviderOpt,
     ReplayOpt,
     cost_text,
+    count,
     emit,
     err,
     make_stack,
@@ -113,7 +114,8 @@ def weekly(
         unknown = [f for f in wanted if f not in FORMATS]
         if unknown or not wanted:
             raise InputError(
-                f"Unknown format(s): {', '.join(unknown) or '(none)'}.",
+                f"Unknown {'format' if len(unknown) == 1 else 'formats'}: "
+                f"{', '.join(unknown) or '(none)'}.",
                 f"Choose from {', '.join(FORMATS)}, e.g. --formats md,pdf.",
             )
         if batch and max_cost is not None:
@@ -226,9 +228,9 @@ def _emit_plan(plan: Plan, output: Path) -> None:
     emit(plan.model_dump_json(indent=2), output if str(output) == "-" else output / "plan.json")
     tokens = sum(a.tokens for a in plan.articles)
     err(
-        f"{len(plan.articles)} article(s) to brief ({tokens:,} prompt tokens), "
-        f"{sum(len(d.dropped) for d in plan.duplicates)} duplicate(s) merged, "
-        f"{len(plan.stories)} stories, {len(plan.failures)} failure(s), "
+        f"{count(len(plan.articles), 'article')} to brief ({tokens:,} prompt tokens), "
+        f"{count(sum(len(d.dropped) for d in plan.duplicates), 'duplicate')} merged, "
+        f"{count(len(plan.stories), 'story')}, {count(len(plan.failures), 'failure')}, "
         f"{plan.skipped.outside_period} outside the period. No model was called."
     )
 
@@ -237,10 +239,11 @@ def _weekly_report(digest: Digest) -> None:
     usage, meta = digest.meta.usage, digest.meta
     cost = cost_text(meta.cost_usd)
     err(
-        f"{len(digest.briefs)} brief(s), {len(digest.stories)} stories, "
-        f"{sum(len(d.dropped) for d in digest.duplicates)} duplicate(s) merged · "
+        f"{count(len(digest.briefs), 'brief')}, {count(len(digest.stories), 'story')}, "
+        f"{count(sum(len(d.dropped) for d in digest.duplicates), 'duplicate')} merged · "
         f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {cost}"
-        f" · {meta.cached_calls} answer(s) from the cache · {meta.retries} call(s) retried"
+        f" · {count(meta.cached_calls, 'answer')} from the cache"
+        f" · {count(meta.retries, 'call')} retried"
     )
     for warning in meta.warnings:
         err(f"Warning: {warning}")
@@ -282,7 +285,7 @@ def estimate(
         else (f"${result.cost_usd:.4f}")
     )
     typer.echo(
-        f"{len(result.articles)} article(s) and their stories on {result.model}: "
+        f"{count(len(result.articles), 'article')} and their stories on {result.model}: "
         f"{result.total.tokens_in:,} tokens in, {result.total.tokens_out:,} out expected, "
         f"cost {cost}"
     )
