@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from conftest import EXAMPLES, load_answer
 from pypdf import PdfReader
-from support.llm_server import Reply, StandIn
-from typer.testing import CliRunner
-
-from briefing.cli import app
-
-SHOIGU = str(EXAMPLES / "shoigu-rare-earths.txt")
-SHOIGU_REPLAY = str(EXAMPLES / "shoigu-rare-earths.replay.yaml")
-SHOIGU_ID = "781dc613f876"
-KEY = "sk-test-0123456789abcdefghijklmnop"
-
-
-def run(*args: str, input: str | None = None):  # noqa: A002 - CliRunner's name
-    return CliRunner().invoke(app, list(args), input=input)
-
-
-def replayed(*args: str):
-    return run("summarize", SHOIGU, "--replay", SHOIGU_REPLAY, *args)
-
-
-def wrong_figure(request: dict[str, Any]) -> Reply:
-    """Every answer, the re-ask's too, states 800 billion rubles where the article has 700."""
-    good = json.dumps(load_answer(SHOIGU_ID), ensure_ascii=False)
-    return Reply(content=good.replace("700 billion", "800 billion"))
-
-
-@pytest.fixture
-def key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+from support.cli import (
+    SHOIGU,
+    key,  # noqa: F401 - the fixture, used by name
+    replayed,
+    run,
+    wrong_figure,
+)
+from support.llm_server import StandIn
 
 
 def test_summarize_writes_html_from_the_extension(tmp_path: Path) -> None:
