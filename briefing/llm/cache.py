@@ -190,18 +190,6 @@ class CachedLLM:
                     value=value, raw=raw, model=model, usage=Usage(), attempts=0
                 )
         completion = self.inner.complete(messages, schema, name=name)
-        # Raw text the schema reads after unfencing is kept as it came; anything else (a
-        # LangChain tool call's parsed arguments) as the validated value.
-        raw = (
-            completion.raw if _loads(schema, completion.raw) else completion.value.model_dump_json()
-        )
-        self.cache.put(key, raw, completion.model, completion.usage)
-        return completion.model_copy(update={"raw": raw})
-
-
-def _loads(schema: type[T], raw: str) -> bool:
-    try:
-        schema.model_validate_json(unfence(raw))
-    except ValidationError:
-        return False
-    return True
+        # `raw` is the text the answer was validated from (briefing.llm.structured).
+        self.cache.put(key, completion.raw, completion.model, completion.usage)
+        return completion

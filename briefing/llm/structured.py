@@ -118,6 +118,8 @@ class StructuredLLM:
                     ) from None
                 conversation = self.transport.followup(conversation, answer, reask(problems))
                 continue
+            if answer.parsed is not None:  # what was validated: the cache stores `raw`
+                raw = self._mask(json.dumps(answer.parsed, ensure_ascii=False))
             return Completion[schema](  # type: ignore[valid-type]
                 value=value, raw=raw, model=model, usage=usage, attempts=attempt
             )

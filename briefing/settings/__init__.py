@@ -4,15 +4,8 @@
 settings of one run.
 """
 
-from briefing.settings.load import (
-    ConfigFile,
-    LangChainSettings,
-    Settings,
-    check_api_key,
-    default_config_path,
-    load_config_file,
-    resolve_settings,
-)
+from briefing.settings.config_file import ConfigFile, default_config_path, load_config_file
+from briefing.settings.load import LangChainSettings, Settings, check_api_key, resolve_settings
 from briefing.settings.providers import PROVIDERS, Price, Provider, StructuredMode
 
 __all__ = [

@@ -36,17 +36,22 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import platformdirs
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import Field, SecretStr
 
 from briefing.errors import ConfigError
 from briefing.models import Model, Usage
+from briefing.settings.config_file import (
+    ConfigFile,
+    LangChainMethod,
+    LangChainSection,
+    ProviderSection,
+    default_config_path,
+    load_config_file,
+)
 from briefing.settings.providers import (
     DEFAULT_CONCURRENCY,
     PROVIDERS,
@@ -57,8 +62,6 @@ from briefing.settings.providers import (
     list_prices,
 )
 
-# LangChain's names for its structured-output methods (with_structured_output(method=...)).
-LangChainMethod = Literal["json_schema", "function_calling", "json_mode"]
 LANGCHAIN_PREFIX = "langchain:"
 LANGCHAIN_CLASS_PATH = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")  # package.module:ClassName
 
@@ -118,140 +121,6 @@ class Settings(Model):
         """The environment variable that holds this provider's key."""
         entry = self.provider_entry
         return entry.key_env if entry else None
-
-
-class ProviderSection(Model):
-    """One `[provider]` table of the config file."""
-
-    model: str | None = None
-    base_url: str | None = None
-    api_key: SecretStr | None = None
-    structured: StructuredMode | None = None
-    timeout: float | None = Field(None, gt=0)
-    max_retries: int | None = Field(None, ge=0)
-    max_tokens: int | None = Field(None, gt=0)
-    concurrency: int | None = Field(None, ge=1)
-    rpm: int | None = Field(None, ge=0)  # 0: no limit
-    tpm: int | None = Field(None, ge=0)  # 0: no limit
-
-
-class SlackSection(Model):
-    """The `[slack]` table: where to post. `repr` and errors never show the secrets."""
-
-    webhook_url: SecretStr | None = None
-    bot_token: SecretStr | None = None
-    channel: str | None = None
-    api_url: str | None = None
-
-
-class InputSection(Model):
-    """The `[input]` table: how inputs are read."""
-
-    max_bytes: int | None = Field(None, ge=1)  # the largest input; briefing/ingest/size.py
-
-
-class LangChainSection(Model):
-    """The `[langchain]` table: settings for a `langchain:package.module:ClassName` provider."""
-
-    model: str | None = None
-    method: LangChainMethod = "json_schema"
-    max_retries: int | None = Field(default=None, ge=0)
-    # `[langchain.options]`: keyword arguments for the class; they can hold keys.
-    options: dict[str, Any] = Field(default_factory=dict, repr=False)
-
-
-class ConfigFile(Model):
-    """The config file: a default provider, one optional table per provider (named as in
-    briefing/settings/providers.py), `[slack]`, `[input]`, `[langchain]` and `[prices]`."""
-
-    provider: str | None = None
-    providers: dict[str, ProviderSection] = {}  # the [openai], [deepseek]… tables
-    slack: SlackSection = SlackSection()
-    input: InputSection = InputSection()
-    langchain: LangChainSection = LangChainSection()
-    # model: [input, output] USD per million tokens, over briefing/settings/providers.py's.
-    prices: dict[str, tuple[float, float]] = {}
-
-    def price_table(self) -> dict[str, Price]:
-        """The list prices with this file's [prices] over them."""
-        return {**list_prices(), **{m: Price(*p) for m, p in self.prices.items()}}
-
-    @model_validator(mode="before")
-    @classmethod
-    def _provider_tables(cls, data: object) -> object:
-        # A table named after a provider is that provider's; any other unknown key stays
-        # where it is and is refused as such.
-        if not isinstance(data, dict):
-            return data
-        tables = {k: v for k, v in data.items() if k in PROVIDERS}
-        rest = {k: v for k, v in data.items() if k not in PROVIDERS}
-        return {**rest, "providers": tables} if tables else rest
-
-    def section(self, provider: str) -> ProviderSection:
-        """The table for `provider` (empty when the file has none)."""
-        return self.providers.get(provider, ProviderSection())
-
-
-def default_config_path(env: Mapping[str, str] = os.environ) -> Path:
-    """Where the config file is read from: `BRIEFING_CONFIG`, else the user config dir."""
-    if env.get("BRIEFING_CONFIG"):
-        return Path(env["BRIEFING_CONFIG"]).expanduser()
-    return Path(platformdirs.user_config_dir("briefing")) / "config.toml"
-
-
-def load_config_file(path: Path, *, must_exist: bool) -> ConfigFile:
-    """Read and check the config file; a missing file is empty unless it was named explicitly.
-
-    Parsed once per content: every reader of a run (the model settings, the input limit,
-    the Slack target, the secrets to mask) gets the same object without reading it again.
-    """
-    try:
-        stat = path.stat()
-    except OSError:
-        stat = None
-    key = (stat.st_mtime_ns, stat.st_size, stat.st_ino) if stat else None
-    return _load_config_file(path, must_exist, key)
-
-
-@lru_cache(maxsize=8)
-def _load_config_file(path: Path, must_exist: bool, _stamp: object) -> ConfigFile:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        if must_exist:
-            raise ConfigError(
-                f"Config file {path} does not exist.",
-                "Create it, or pass --config the path of an existing file.",
-            ) from None
-        return ConfigFile()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(
-            f"Cannot read config file {path}: {exc}.",
-            "Check the file's permissions and that it is UTF-8 text.",
-        ) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        # The decoder's message ends with "(at line N, column M)".
-        raise ConfigError(
-            f"Invalid TOML in config file {path}: {exc}.",
-            "Fix the line named above (see https://toml.io).",
-        ) from None
-    try:
-        return ConfigFile.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            # [deepseek] is stored under `providers`, a name the file never shows.
-            f"{'.'.join(str(p) for p in e['loc'] if p != 'providers') or '(top level)'}: {e['msg']}"
-            for e in exc.errors()
-        )
-        raise ConfigError(
-            f"Invalid setting in config file {path}: {problems}.",
-            f"Known tables: {', '.join(f'[{p}]' for p in PROVIDERS)}; keys: "
-            f"{', '.join(ProviderSection.model_fields)}. [slack] keys: "
-            f"{', '.join(SlackSection.model_fields)}. [input] keys: "
-            f"{', '.join(InputSection.model_fields)}.",
-        ) from None
 
 
 def resolve_api_key(

@@ -53,7 +53,8 @@ from briefing.llm.transports.langchain_messages import (
     usage_of,
     with_schema,
 )
-from briefing.settings.load import DEFAULT_MAX_RETRIES, LANGCHAIN_CLASS_PATH, LangChainMethod
+from briefing.settings.config_file import LangChainMethod
+from briefing.settings.load import DEFAULT_MAX_RETRIES, LANGCHAIN_CLASS_PATH
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
