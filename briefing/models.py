@@ -196,6 +196,15 @@ class StoryClaim(Model):
     cites: list[ArticleCite]
 
 
+class TimelineEntry(Model):
+    """One dated step of a story that spans days: what happened that day, cited."""
+
+    date: str
+    en: str
+    zh: str
+    cites: list[ArticleCite]
+
+
 class Story(Model):
     """Related articles on one event or thread, with their synthesis."""
 
@@ -203,6 +212,8 @@ class Story(Model):
     articles: list[str]
     summary: StoryClaim
     claims: list[StoryClaim] = []
+    # Dated steps, in order, when the story's articles report events on different days.
+    timeline: list[TimelineEntry] = []
     findings: list[Finding] = []
 
 
@@ -279,6 +290,9 @@ class Digest(Model):
     period: Period
     stories: list[Story]
     briefs: list[Brief]
+    # The week in brief: 5-8 one-line points across the top stories, cited like any claim.
+    week: list[StoryClaim] = []
+    week_findings: list[Finding] = []
     duplicates: list[Duplicate] = []
     failures: list[Failure] = []
     meta: DigestMeta
