@@ -63,8 +63,11 @@ _GLUED_UNIT = re.compile(
 )
 # A number glued to a Chinese name (麒麟990, 含光800, 巴龙5000) names a product unless a
 # unit follows (东莞587家, 售价7999元) or a word that leads into an amount precedes it.
-_LEAD_IN = set("的是为有达到至约近超逾共计占比增降跌涨减和与及或第前后每仅只再又额已在于从由将破拿合值率数量价")
+_LEAD_IN = set(
+    "了着过的是为有达到至约近超逾共计占比增降跌涨减和与及或第前后每仅只再又额已在于从由将破拿合值率数量价"
+)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_PRODUCT_WORDS = ("芯片", "处理器", "基带", "平台", "系列", "手机", "型", "版", "战机", "战斗机")
 _ZH_UNIT_START = set("万亿千百十多余来左上以成倍年月日号时分秒岁周天度届期") | set(
     "吨元人名家个项条件种类次轮倍台辆艘架座所位只头亩斤克米美欧英日港卢"
     "公平毫厘纳微寸尺里升瓦伏帧兆部款份批张本篇层户套间码股笔宗起例幅枚颗片块根支桶箱趟遍场"
@@ -192,7 +195,10 @@ def _arabic_hit(text: str, start: int, end: int) -> Hit | None:
     first = window + cur.start() if cur else start
     place = precision if kind == "percent" else precision * scale
     q = Quantity(value, kind, text[first:pos].strip(), approx, place, bound)
-    named = bare and (_is_label(before) or _zh_name(before, text, end, digits))
+    zh_name = _zh_name(before, text, end, digits) if bare else ""
+    if zh_name == "name":
+        return Hit(start, end, None)
+    named = bare and (_is_label(before) or bool(zh_name))
     return Hit(first, pos, q, not (ordinal or named), scale)
 
 
@@ -230,13 +236,20 @@ def _hyphen_identifier(before: str) -> bool:
     return m is not None and m.group(1).lower() not in _HYPHEN_WORDS
 
 
-def _zh_name(before: str, text: str, end: int, digits: str) -> bool:
-    """麒麟990, 含光800: a whole number glued to a Chinese name, no unit after it. Only the
-    source side reads it (as it reads Hanguang 800), so no claim is held to it as an amount."""
+def _zh_name(before: str, text: str, end: int, digits: str) -> str:
+    """麒麟990, 含光800: a whole number glued to a Chinese name with no unit after it.
+
+    "name" when a product word (麒麟990芯片) or a space and a Latin name (麒麟990 5G) follows:
+    no amount. "maybe" when anything else does (拿下43幅土地: 幅 may be a measure word no list
+    here has; 巴龙5000、): only the source side reads it. "" otherwise."""
     if "." in digits or not before or not _CJK.match(before[-1]) or before[-1] in _LEAD_IN:
-        return False
+        return ""
     after = text[end : end + 1]
-    return not after or after not in _ZH_UNIT_START
+    if after and after in _ZH_UNIT_START:
+        return ""
+    if text.startswith(_PRODUCT_WORDS, end) or re.match(r"\s[A-Za-z0-9]", text[end : end + 2]):
+        return "name"
+    return "maybe"
 
 
 def _list_marker(text: str, start: int, end: int) -> bool:
@@ -268,6 +281,8 @@ def _spread_scales(text: str, hits: list[Hit]) -> list[Hit]:
             continue
         gap = text[a.end : b.start].strip()
         between = gap == "and" and _ends_with_between(text, a.start)
+        # 4.51 and 3.26 percentage points, 4.51和3.26个百分点: one unit for a pair of shares.
+        between |= gap in ("and", "or", "和", "或") and b.quantity.kind in ("percent", "points")
         if a.scale != 1 or not (gap in _CONNECTORS or between):
             continue
         if b.quantity.kind in ("percent", "points") or (

@@ -52,7 +52,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("en_first_quarters", re.compile(r"\bfirst\s+(?P<n>two|three|2|3)\s+quarters\b", re.I)),
     ("en_quarter", re.compile(rf"\b(?P<q>{_ORDINAL})[- ]quarter\b", re.I)),
     ("en_q", re.compile(r"\b(?:Q(?P<q>[1-4])|(?P<h>H[12]))\b")),
-    ("en_half", re.compile(rf"\b(?P<h>first|second|1st|2nd)[- ]half\b", re.I)),
+    ("en_half", re.compile(r"\b(?P<h>first|second|1st|2nd)[- ]half\b", re.I)),
     (
         "zh_time",
         re.compile(r"(?<![\d.])(?P<h>\d{1,2})\s*时(?:\s*(?P<m>\d{1,2})\s*分)?(?:\s*\d{1,2}\s*秒)?"),
@@ -62,7 +62,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "zh_dian",
         re.compile(r"(?<![\d.])(?P<h>\d{1,2})\s*点(?:\s*(?P<m>\d{1,2})\s*分(?:\s*\d{1,2}\s*秒)?)?"),
     ),
-    ("en_time", re.compile(rf"(?<![\d.:])(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?::\d{{2}})?(?:\s*{_AM_PM})?(?![\d:])")),
+    (
+        "en_time",
+        re.compile(
+            rf"(?<![\d.:])(?P<h>\d{{1,2}}):(?P<m>\d{{2}})(?::\d{{2}})?(?:\s*{_AM_PM})?(?![\d:])"
+        ),
+    ),
     ("en_hour", re.compile(rf"(?<![\d.:])(?P<h>\d{{1,2}})\s*{_AM_PM}")),
 ]
 
@@ -107,11 +112,14 @@ def _time(name: str, m: re.Match[str], text: str) -> Hit:
     ampm = (g.get("ampm") or "").replace(".", "").lower()
     if name == "zh_dian" and g.get("m") is None:
         return Hit(m.start(), m.end(), None)
+    # 12:01 a.m. stays 12:01: Chinese reports write it 12时01分 (美东时间12时01分起).
     if ampm == "pm" and hour < 12:
         hour += 12
-    elif ampm == "am" and hour == 12:
-        hour = 0
-    elif name.startswith("zh") and hour < 12 and text[max(0, m.start() - 2) : m.start()].endswith(_ZH_PM):
+    elif (
+        name.startswith("zh")
+        and hour < 12
+        and text[max(0, m.start() - 2) : m.start()].endswith(_ZH_PM)
+    ):
         hour += 12
     if hour > 24 or minute > 59 or (ampm and not 1 <= int(g["h"]) <= 12):
         return Hit(m.start(), m.end(), None)

@@ -69,8 +69,10 @@ _EN_FRACTION = re.compile(
 )
 # Multiples said as words: 翻番 and "doubled" are two times, 翻两番 four.
 _MULTIPLE = re.compile(
-    r"(?P<zh>翻了?一番|翻了?两番|翻了?三番|翻番|翻了?一?倍|倍增|加倍)|(?:增长|增加|提高|扩大|上涨)了?(?P<once>一倍)"
-    r"|(?<![A-Za-z-])(?P<en>doubled|doubling|tripled|tripling|trebled|quadrupled)(?![A-Za-z])(?! down)",
+    r"(?P<zh>翻了?一番|翻了?两番|翻了?三番|翻番|翻了?一?倍|倍增|加倍)"
+    r"|(?:增长|增加|提高|扩大|上涨)了?(?P<once>一倍)"
+    r"|(?<![A-Za-z-])(?P<en>doubled|doubling|tripled|tripling|trebled|quadrupled)"
+    r"(?![A-Za-z])(?! down)",
     re.I,
 )
 _MULTIPLES = {"doubled": 2, "doubling": 2, "tripled": 3, "tripling": 3, "trebled": 3,
@@ -94,14 +96,14 @@ def fractions(text: str) -> Iterator[Hit]:
         q = Quantity(value, "percent", m.group(), approx or not exact, Decimal(1), bound)
         yield Hit(m.start(), end, q)
     for m in _EN_FRACTION.finditer(text):
-        num, den = _EN_NUMERATORS[m.group("num").lower()], _EN_PARTS[m.group("den").lower()]
-        if num >= den:
+        top, parts = _EN_NUMERATORS[m.group("num").lower()], _EN_PARTS[m.group("den").lower()]
+        if top >= parts:
             continue
-        value = Decimal(num) * 100 / Decimal(den)
+        value = Decimal(top) * 100 / Decimal(parts)
         before = text[max(0, m.start() - 16) : m.start()]
         bound, _, end = qualifiers(before, text, m.end("den"), False)
         q = Quantity(value, "percent", text[m.start() : m.end("den")], True, Decimal(1), bound)
-        strict = den != 2 and (den != 4 or bool(m.group("of")))
+        strict = parts != 2 and (parts != 4 or bool(m.group("of")))
         yield Hit(m.start(), end, q, strict)
     for m in _HALF.finditer(text):
         q = Quantity(Decimal(50), "percent", m.group(), True)
