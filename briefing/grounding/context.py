@@ -31,23 +31,39 @@ EN_SCALE = re.compile(
     r"\s?-?\s?(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|mln|tn|trn)(?![A-Za-z])",
     re.I,
 )
-PERCENT = re.compile(
-    r"\s?(?:%|﹪|percentage points?|percent|per cent|pct|pc|个百分点|百分点)(?![A-Za-z])", re.I
+# Percentage points are their own unit: "rose 2 percentage points" is not "rose 2%".
+POINTS = re.compile(
+    r"\s?(?:percentage[- ]points?|pct\.? points?|points?|pp|个百分点|百分点)(?![A-Za-z])", re.I
 )
-_SUFFIX = re.compile(r"\s?(?P<word>左右|上下|以上|以下|以内|有余|多|余|or more|or so|\+|-plus)")
+PERCENT = re.compile(r"\s?(?:%|﹪|percent|per cent|pct|pc)(?![A-Za-z])", re.I)
+_SUFFIX = re.compile(
+    r"\s?(?P<word>左右|上下|以上|以下|以内|有余|之多|多|余|强|or more|or so|or less|or fewer"
+    r"|and above|and over|and up|\+|-plus)"
+)
+# 多达, 高达 and "as many as" stress a number without bounding it: approximate, no bound.
+# Longer phrases first where one contains another: 不超过 holds 超过, 不低于 holds 低于,
+# "no more than" holds "more than". The search finds the leftmost, so the longer one wins.
 _PREFIX = re.compile(
     r"(?:(?<![A-Za-z])(?P<en>about|approximately|approx\.|around|roughly|nearly|almost|some"
-    r"|close to|an estimated|estimated|just over|just under|over|more than|above|exceeding"
-    r"|in excess of|upwards of|at least|up to|less than|fewer than|under|below)"
-    r"|(?P<zh>约合|约为|大约|约|将近|接近|近|超过|超|逾|多达|至少|不少于|不到|不足|最多|高于|低于|大概))"
+    r"|close to|an estimated|estimated|just over|just under|no more than|not more than"
+    r"|no less than|not less than|no fewer than|not fewer than|no higher than|no lower than"
+    r"|not exceeding|over|more than|above|exceeding|in excess of|upwards of|at least|at most"
+    r"|up to|as many as|as much as|as high as|less than|fewer than|under|below)"
+    r"|(?P<zh>约合|约为|大约|约|将近|接近|近乎|几乎|近|不超过|不高于|不多于|不低于|不少于|不止"
+    r"|超过|超|逾|多达|高达|至少|不到|不足|最多|最高|高于|低于|少于|大概))"
     r"\s?$",
     re.I,
 )
-_MIN = {"just over", "over", "more than", "above", "exceeding", "in excess of", "upwards of",
-        "at least", "超过", "超", "逾", "多达", "至少", "不少于", "高于", "以上", "多", "余",
-        "有余", "or more", "+", "-plus"}  # fmt: skip
-_MAX = {"just under", "up to", "less than", "fewer than", "under", "below", "不到", "不足",
-        "最多", "低于", "以下", "以内"}  # fmt: skip
+_MIN = {"just over", "no less than", "not less than", "no fewer than", "not fewer than",
+        "no lower than", "over", "more than", "above", "exceeding", "in excess of",
+        "upwards of", "at least", "超过", "超", "逾", "不低于", "不少于", "不止", "至少",
+        "高于", "以上", "多", "余", "有余", "强", "or more", "and above", "and over", "and up",
+        "+", "-plus"}  # fmt: skip
+# 近, nearly and almost say the value is just under the number: a bound from above.
+_MAX = {"just under", "no more than", "not more than", "no higher than", "not exceeding",
+        "at most", "up to", "less than", "fewer than", "under", "below", "不超过", "不高于",
+        "不多于", "不到", "不足", "最多", "最高", "低于", "少于", "以下", "以内", "or less",
+        "or fewer", "nearly", "almost", "将近", "接近", "近乎", "几乎", "近"}  # fmt: skip
 MEASURE_WORDS = "吨元人名家个项条件种类次轮倍台辆艘架座所位只头亩斤克米美欧英日港卢"
 
 

@@ -1,7 +1,7 @@
 """Dates, years and times in Chinese and English text, found before any bare number.
 
 Finding them first keeps their parts from leaking out as amounts: 10月24日 is one date,
-not the amounts 10 and 24; 12时01分 is a time and yields nothing.
+not the amounts 10 and 24. Clock times and spans of months are periods.py's.
 """
 
 from __future__ import annotations
@@ -42,13 +42,12 @@ _ORD = r"(?:st|nd|rd|th)?"
 _TO = r"\s*(?:-|–|—|~|～|to|and|through|至|到|、|和)\s*"
 _ZH_SMALL = "〇零一二两三四五六七八九十"
 _ZH_YEAR = rf"\d{{4}}|[{_ZH_SMALL}千]{{3,6}}"
-_AM_PM = r"(?:[ap]\.m\.|[ap]m)(?![A-Za-z])"
 _ZH_DAY = rf"\d{{1,2}}|[{_ZH_SMALL}]{{1,3}}"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<!\d)(?P<y>\d{4})([-/])(?P<m>\d{1,2})\2(?P<d>\d{1,2})(?![\d.-])")),
     # 10/24 could be a date either way round, or 24/7: too ambiguous to check, so it yields nothing.
-    ("skip", re.compile(r"(?<![\d.,/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d.,/])")),
+    ("slash", re.compile(r"(?<![\d.,/])\d{1,2}/\d{1,2}(?:/\d{2,4})?(?![\d.,/])")),
     (
         "zh_date",
         re.compile(
@@ -78,9 +77,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("en_month_year", re.compile(rf"\b(?P<mon>{_MON})\.?,?\s+(?:of\s+)?(?P<y>\d{{4}})(?!\d)")),
-    ("skip", re.compile(r"(?<!\d)\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分)?(?:\s*\d{1,2}\s*秒)?")),
-    ("skip", re.compile(rf"(?<![\d.])\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*{_AM_PM})?")),
-    ("skip", re.compile(rf"(?<![\d.])\d{{1,2}}\s*{_AM_PM}")),
 ]
 
 _RELATIVE_YEARS: dict[str, int] = {
@@ -109,8 +105,8 @@ def relative_years(text: str, published_year: int | None) -> list[Quantity]:
 
 def _hits(name: str, m: re.Match[str], text: str) -> Iterator[Hit]:
     groups = m.groupdict()
-    if name == "skip":  # times and slash pairs: consumed, never a quantity
-        yield Hit(m.start(), m.end(), None)
+    if name == "slash":  # consumed, and never a strict quantity
+        yield _slash(m)
         return
     year = _number(groups.get("y"))
     if year is not None and not YEAR_MIN <= year <= YEAR_MAX:
@@ -143,6 +139,15 @@ def _hits(name: str, m: re.Match[str], text: str) -> Iterator[Hit]:
     second = _date(text[m.end("to") : m.end()], y, mo, day2) if 1 <= day2 <= 31 else None
     yield Hit(m.start(), split, _date(text[m.start() : split], y, mo, day))
     yield Hit(split, m.end(), second)
+
+
+def _slash(m: re.Match[str]) -> Hit:
+    """1/3 may be a third or January 3: a source may offer it as a fraction, no claim states it."""
+    num, _, den = m.group().partition("/")
+    if "/" in den or not 0 < int(num) < int(den) <= 10:
+        return Hit(m.start(), m.end(), None)
+    value = Decimal(num) * 100 / Decimal(den)
+    return Hit(m.start(), m.end(), Quantity(value, "percent", m.group(), True), strict=False)
 
 
 def _date(written: str, year: int, month: int, day: int) -> Quantity:

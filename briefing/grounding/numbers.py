@@ -19,17 +19,26 @@ from briefing.grounding.context import (
     EN_SCALES,
     MAX_NUMBER_CHARS,
     PERCENT,
+    POINTS,
     ZH_SCALES,
     measure,
     qualifiers,
 )
 from briefing.grounding.dates import YEAR_MAX, YEAR_MIN, Hit, find_dates
+from briefing.grounding.periods import find_periods
 from briefing.grounding.quantity import Kind, Quantity
-from briefing.grounding.words import chinese_numerals, english_words, fractions
+from briefing.grounding.words import chinese_numerals, english_words, fractions, multiples
 
-# Full-width digits and signs, one character for one, so offsets stay those of the input.
-# The full-width comma is left alone: in Chinese it separates items, not thousands.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
+# Full-width digits, letters and signs and the traditional forms of the characters numbers
+# use (億 萬 兩 點 個), one character for one, so offsets stay those of the input. The
+# full-width comma is left alone: in Chinese it separates items, not thousands.
+_WIDE = "".join(chr(c) for c in range(ord("Ａ"), ord("Ｚ") + 1)) + "".join(
+    chr(c) for c in range(ord("ａ"), ord("ｚ") + 1)
+)
+_FULL_WIDTH = str.maketrans(
+    "０１２３４５６７８９％．－／＋：" + _WIDE + "億萬兩點個噸",
+    "0123456789%.-/+:" + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" + "亿万两点个吨",
+)
 
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
 # Digits, commas and dots past MAX_NUMBER_CHARS: no amount, read as one span that yields nothing.
@@ -46,6 +55,23 @@ _LABEL_BEFORE = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z]*|[a-z]+[A-Z][A-Za-z]*)\
 _HYPHEN_BEFORE = re.compile(r"([A-Za-z]+)-$")
 _ORDINAL_AFTER = re.compile(r"(?:st|nd|rd|th)(?![A-Za-z])|号")
 _VERSION = re.compile(r"(?:\.\d+)+")
+# Units written glued to a number (300ms, 28nm, 2.3Gbps, 500IPS/W): an amount, where other
+# letters make a name (5G, 3D, 1990s). Case matters: 5G is a name, 5g five grams.
+_GLUED_UNIT = re.compile(
+    r"(?:[mnpµμ]s|[nµμmck]m|kg|mg|[KMGTP]B|[KMGT]b|[kMGT]?Hz|[KMGT]?bps|[kMGT]?Wh?|mAh|V"
+    r"|IPS(?:/W)?|[GT]?OPS(?:/W)?|FLOPS|fps|dpi|ppi|px|mph|km/h|°C|x)(?![A-Za-z])"
+)
+# A number glued to a Chinese name (麒麟990, 含光800, 巴龙5000) names a product unless a
+# unit follows (东莞587家, 售价7999元) or a word that leads into an amount precedes it.
+_LEAD_IN = set(
+    "了着过的是为有达到至约近超逾共计占比增降跌涨减和与及或第前后每仅只再又额已在于从由将破拿合值率数量价"
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PRODUCT_WORDS = ("芯片", "处理器", "基带", "平台", "系列", "手机", "型", "版", "战机", "战斗机")
+_ZH_UNIT_START = set("万亿千百十多余来左上以成倍年月日号时分秒岁周天度届期") | set(
+    "吨元人名家个项条件种类次轮倍台辆艘架座所位只头亩斤克米美欧英日港卢"
+    "公平毫厘纳微寸尺里升瓦伏帧兆部款份批张本篇层户套间码股笔宗起例幅枚颗片块根支桶箱趟遍场"
+)
 # Capitalised words that precede a quantity rather than name a thing ("In 2023", "About 60").
 _NOT_LABELS = {
     "in", "on", "by", "at", "of", "for", "to", "from", "since", "until", "through", "about",
@@ -68,8 +94,10 @@ def extract_quantities(text: str, *, broad: bool = False) -> list[Quantity]:
     hits: list[Hit] = []
     # Order matters: a span taken by an earlier finder (a date, 百分之…) is not read again.
     finders: list[Callable[[str], Iterator[Hit]]] = [
+        find_periods,
         find_dates,
         fractions,
+        multiples,
         _arabic,
         chinese_numerals,
         english_words,
@@ -124,7 +152,7 @@ def _arabic_hit(text: str, start: int, end: int) -> Hit | None:
     if version:
         return Hit(start, version.end(), None)  # 1.2.3
     if not cur and (re.search(r"[A-Za-z]$", before) or _hyphen_identifier(before)):
-        return Hit(start, end, None)  # G7, A320, F-35, COVID-19
+        return Hit(start, end, None)  # G7, A320, F-35, COVID-19, 歼-20
     if before.endswith(("[", "【")) and text[end : end + 1] in ("]", "】"):
         return Hit(start, end + 1, None)  # a citation marker [3]
     if _list_marker(text, start, end):
@@ -145,21 +173,33 @@ def _arabic_hit(text: str, start: int, end: int) -> Hit | None:
     elif en:
         scale, pos = EN_SCALES[en.group("scale").lower()], en.end()
     pct = PERCENT.match(text, pos)
-    if pct and scale == 1:
+    points = POINTS.match(text, pos)
+    if points and scale == 1:
+        kind, pos = "points", points.end()
+    elif pct and scale == 1:
         kind, pos = "percent", pct.end()
     elif scale == 1 and text[pos : pos + 1] == "成":  # 3成 is 30%
         kind, mantissa, precision, pos = "percent", mantissa * 10, precision * 10, pos + 1
+        scale = Decimal(10)  # 5到6成: the first number is a tenth as well (see _spread_scales)
     ordinal = bool(_ORDINAL_BEFORE.search(before) or _ORDINAL_AFTER.match(text, pos))
-    if not ordinal and re.match(r"[A-Za-z]", text[pos : pos + 1]):
+    glued = _GLUED_UNIT.match(text, pos)
+    if glued and kind == "amount":
+        pos = glued.end()
+    elif not ordinal and re.match(r"[A-Za-z]", text[pos : pos + 1]):
         return Hit(start, pos, None)  # 5G, 3D, 1990s
     bound, approx, pos = qualifiers(before, text, pos, more)
     bare = kind == "amount" and scale == 1 and not cur
-    value = mantissa * scale
+    value = mantissa if kind == "percent" else mantissa * scale
     if bare and not ordinal and _looks_like_year(digits, value, text, pos):
         kind = "year"
     first = window + cur.start() if cur else start
-    q = Quantity(value, kind, text[first:pos].strip(), approx, precision * scale, bound)
-    return Hit(first, pos, q, not (ordinal or (bare and _is_label(before))), scale)
+    place = precision if kind == "percent" else precision * scale
+    q = Quantity(value, kind, text[first:pos].strip(), approx, place, bound)
+    zh_name = _zh_name(before, text, end, digits) if bare else ""
+    if zh_name == "name":
+        return Hit(start, end, None)
+    named = bare and (_is_label(before) or bool(zh_name))
+    return Hit(first, pos, q, not (ordinal or named), scale)
 
 
 def _looks_like_year(digits: str, value: Decimal, text: str, pos: int) -> bool:
@@ -190,8 +230,26 @@ def _is_label(before: str) -> bool:
 
 
 def _hyphen_identifier(before: str) -> bool:
+    if re.search(r"[\u4e00-\u9fff]-$", before):  # 歼-20, 东风-41
+        return True
     m = _HYPHEN_BEFORE.search(before)
     return m is not None and m.group(1).lower() not in _HYPHEN_WORDS
+
+
+def _zh_name(before: str, text: str, end: int, digits: str) -> str:
+    """麒麟990, 含光800: a whole number glued to a Chinese name with no unit after it.
+
+    "name" when a product word (麒麟990芯片) or a space and a Latin name (麒麟990 5G) follows:
+    no amount. "maybe" when anything else does (拿下43幅土地: 幅 may be a measure word no list
+    here has; 巴龙5000、): only the source side reads it. "" otherwise."""
+    if "." in digits or not before or not _CJK.match(before[-1]) or before[-1] in _LEAD_IN:
+        return ""
+    after = text[end : end + 1]
+    if after and after in _ZH_UNIT_START:
+        return ""
+    if text.startswith(_PRODUCT_WORDS, end) or re.match(r"\s[A-Za-z0-9]", text[end : end + 2]):
+        return "name"
+    return "maybe"
 
 
 def _list_marker(text: str, start: int, end: int) -> bool:
@@ -214,7 +272,8 @@ def _written_precision(plain: str) -> Decimal:
 
 
 def _spread_scales(text: str, hits: list[Hit]) -> list[Hit]:
-    """In 40至50亿 and 4-5 billion the scale (or %) written once belongs to both numbers."""
+    """In 40至50亿, 4-5 billion, 5-10% and 五到六成 the scale (or %) written once belongs to
+    both numbers."""
     out = list(hits)
     for i in range(len(out) - 1, 0, -1):
         a, b = out[i - 1], out[i]
@@ -222,9 +281,13 @@ def _spread_scales(text: str, hits: list[Hit]) -> list[Hit]:
             continue
         gap = text[a.end : b.start].strip()
         between = gap == "and" and _ends_with_between(text, a.start)
+        # 4.51 and 3.26 percentage points, 4.51和3.26个百分点: one unit for a pair of shares.
+        between |= gap in ("and", "or", "和", "或") and b.quantity.kind in ("percent", "points")
         if a.scale != 1 or not (gap in _CONNECTORS or between):
             continue
-        if b.quantity.kind == "percent" or (b.quantity.kind == "amount" and b.scale > 1):
+        if b.quantity.kind in ("percent", "points") or (
+            b.quantity.kind == "amount" and b.scale > 1
+        ):
             q = a.quantity
             kind: Kind = b.quantity.kind
             spread = replace(q, value=q.value * b.scale, kind=kind, precision=q.precision * b.scale)

@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-Kind = Literal["amount", "percent", "year", "date"]
+# "points" are percentage points (个百分点); a "period" is a span of months of a year (1-11月,
+# Q1, 上半年) packed as first*100 + last month; a "time" a clock time packed as hh*100 + mm.
+Kind = Literal["amount", "percent", "points", "year", "date", "period", "time"]
+# Kinds that only ever meet their own kind, compared as the numbers they are.
+_OWN_KIND = {"percent", "points"}
+# Kinds that only ever meet their own kind, compared exactly.
+_EXACT_KIND = {"period", "time"}
 # "min": more than / over / 超 / 以上; "max": less than / under / 不到; "" when neither.
 Bound = Literal["", "min", "max"]
 
@@ -44,7 +50,9 @@ def supports(claim: Quantity, source: Quantity) -> bool:
     kinds = {claim.kind, source.kind}
     if "date" in kinds:
         return _dates_agree(claim, source)
-    if "percent" in kinds:
+    if kinds & _EXACT_KIND:
+        return claim.kind == source.kind and claim.value == source.value
+    if kinds & _OWN_KIND:
         return claim.kind == source.kind and _close(claim, source)
     if "year" in kinds:
         # A year is exact; it may meet a plain number (2000 tonnes written without 年).
@@ -73,6 +81,9 @@ def _close(claim: Quantity, source: Quantity) -> bool:
     # "Less than 90 billion" contradicts 超过900亿 even though the numbers are equal.
     if claim.bound and source.bound and claim.bound != source.bound:
         return False
+    # "More than 62 billion" is not backed by 618亿, though 61.8 rounds to 62.
+    if (claim.bound == "min" and s < c) or (claim.bound == "max" and s > c):
+        return False
     # Rounding the source to the digits the claim wrote: "62 billion" for 618亿 is rounding,
     # "61.9 billion" is not.
     if c == s or _round(s, claim.precision) == c:
@@ -82,13 +93,12 @@ def _close(claim: Quantity, source: Quantity) -> bool:
     # "About 2.5 billion" for 2.62 billion is fine; "约628亿" for 618亿 is not: the slack is 5%,
     # and never more than five units of the last digit the claim wrote.
     slack = min(c * APPROX_TOLERANCE, claim.precision * APPROX_UNITS)
-    if _round(s, coarse_precision(c)) == c or abs(s - c) <= slack:
-        return True
-    if claim.bound == "min":
-        return c <= s < 2 * c
-    if claim.bound == "max":
-        return c / 2 < s <= c
-    return False
+    if claim.bound:
+        # "More than 3,000" is backed by 3,200, not by 5,900 (a factor of two is no writer's
+        # rounding); "nearly 800 million" by 7.9亿, not by 4亿: within half the claim's
+        # coarsest written digit, on the bound's side (checked above).
+        return abs(s - c) <= max(slack, coarse_precision(c) / 2)
+    return _round(s, coarse_precision(c)) == c or abs(s - c) <= slack
 
 
 def _round(value: Decimal, precision: Decimal) -> Decimal:

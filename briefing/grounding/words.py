@@ -1,5 +1,6 @@
 """Numbers written as words: Chinese numeral runs (七千亿, 三点五, 三轮), 百分之/分之
-fractions, and English number words (three, twenty-five) that only a source offers.
+fractions and "a third", multiples (翻番, doubled), and English number words (three,
+twenty-five) that only a source offers.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from briefing.grounding.context import (
     EN_SCALES,
     MAX_NUMBER_CHARS,
     PERCENT,
+    POINTS,
     measure,
     qualifiers,
 )
@@ -52,18 +54,77 @@ _EN_WORD = re.compile(
 )
 
 
+# a third, one-third, two thirds, a quarter of, a tenth: "a quarter" stated as an amount only
+# before "of" (a quarter of US steel), where it cannot be a quarter of the year.
+_EN_PARTS: dict[str, int] = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fifth": 5,
+    "fifths": 5, "sixth": 6, "eighth": 8, "tenth": 10, "tenths": 10,
+}  # fmt: skip
+_EN_NUMERATORS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "nine": 9}
+_EN_FRACTION = re.compile(
+    r"(?<![A-Za-z-])(?P<num>a|an|one|two|three|four|nine)[- ](?P<den>"
+    + "|".join(sorted(_EN_PARTS, key=len, reverse=True))
+    + r")(?![A-Za-z])(?P<of>\s+of\b)?",
+    re.I,
+)
+# Multiples said as words: 翻番 and "doubled" are two times, 翻两番 four.
+_MULTIPLE = re.compile(
+    r"(?P<zh>翻了?一番|翻了?两番|翻了?三番|翻番|翻了?一?倍|倍增|加倍)"
+    r"|(?:增长|增加|提高|扩大|上涨)了?(?P<once>一倍)"
+    r"|(?<![A-Za-z-])(?P<en>doubled|doubling|tripled|tripling|trebled|quadrupled)"
+    r"(?![A-Za-z])(?! down)",
+    re.I,
+)
+_MULTIPLES = {"doubled": 2, "doubling": 2, "tripled": 3, "tripling": 3, "trebled": 3,
+              "quadrupled": 4}  # fmt: skip
+# 一半 and 半数 are a half; only a source offers them (half an hour is no share).
+_HALF = re.compile(r"一半|半数|(?<![A-Za-z-])half(?![A-Za-z-])", re.I)
+
+
 def fractions(text: str) -> Iterator[Hit]:
-    """百分之四点八 is 4.8%, 千分之三 is 0.3%; other fractions (三分之一) yield nothing."""
+    """百分之四点八 is 4.8%, 千分之三 0.3%, 三分之一 and "a third" a third (33.3…%)."""
     for m in _FRACTION.finditer(text):
         den, num = _numeral(m.group("den")), _numeral(m.group("num"))
-        if den in (Decimal(100), Decimal(1000)) and num is not None:
-            value = num * 100 / den
-            before = text[max(0, m.start() - 8) : m.start()]
-            bound, approx, end = qualifiers(before, text, m.end(), False)
-            q = Quantity(value, "percent", m.group(), approx, Decimal(1), bound)
-            yield Hit(m.start(), end, q)
-        else:
+        if den is None or num is None or not 0 < num <= den or den > 1000:
             yield Hit(m.start(), m.end(), None)
+            continue
+        value = num * 100 / den
+        before = text[max(0, m.start() - 8) : m.start()]
+        bound, approx, end = qualifiers(before, text, m.end(), False)
+        # A third is no whole percent: the slack of an approximation lets 33% back it.
+        exact = den in (Decimal(100), Decimal(1000))
+        q = Quantity(value, "percent", m.group(), approx or not exact, Decimal(1), bound)
+        yield Hit(m.start(), end, q)
+    for m in _EN_FRACTION.finditer(text):
+        top, parts = _EN_NUMERATORS[m.group("num").lower()], _EN_PARTS[m.group("den").lower()]
+        if top >= parts:
+            continue
+        value = Decimal(top) * 100 / Decimal(parts)
+        before = text[max(0, m.start() - 16) : m.start()]
+        bound, _, end = qualifiers(before, text, m.end("den"), False)
+        q = Quantity(value, "percent", text[m.start() : m.end("den")], True, Decimal(1), bound)
+        strict = parts != 2 and (parts != 4 or bool(m.group("of")))
+        yield Hit(m.start(), end, q, strict)
+    for m in _HALF.finditer(text):
+        q = Quantity(Decimal(50), "percent", m.group(), True)
+        yield Hit(m.start(), m.end(), q, strict=False)
+
+
+def multiples(text: str) -> Iterator[Hit]:
+    """翻番, 翻一番, 增长一倍 and "doubled" are two times; 翻两番 and "quadrupled" four."""
+    for m in _MULTIPLE.finditer(text):
+        if m.group("en"):
+            value = _MULTIPLES[m.group("en").lower()]
+        elif m.group("once"):
+            value = 2
+        else:
+            value = {"两": 4, "三": 8}.get(m.group("zh")[-2:-1], 2)
+        start = m.start("once") if m.group("once") else m.start()
+        before = text[max(0, start - 8) : start]
+        bound, approx, end = qualifiers(before, text, m.end(), False)
+        q = Quantity(Decimal(value), "amount", text[start : m.end()], approx, Decimal(1), bound)
+        # English words are never held to (a number word never raises an alarm); 翻番 is.
+        yield Hit(start, end, q, strict=bool(m.group("zh")))
 
 
 def _numeral(s: str) -> Decimal | None:
@@ -84,11 +145,14 @@ def chinese_numerals(text: str) -> Iterator[Hit]:
         before = text[max(0, m.start() - 8) : m.start()]
         ordinal = before.endswith("第")
         vague = before.endswith(("数", "几", "上", "成"))  # 数十亿, 上百万: "billions", not 10^9
-        pct = PERCENT.match(text, end)
-        kind: Kind = "percent" if pct else "amount"
+        pct = POINTS.match(text, end) or PERCENT.match(text, end)
+        kind: Kind = "amount"
+        if pct:
+            kind = "points" if POINTS.match(text, end) else "percent"
         end = pct.end() if pct else end
+        scale = _run_scale(run)
         if not pct and text[end : end + 1] == "成" and value < 10:  # 三成 is 30%
-            kind, value, end = "percent", value * 10, end + 1
+            kind, value, end, scale = "percent", value * 10, end + 1, Decimal(10)
         bound, approx, end = qualifiers(before, text, end, False)
         has_digit = any(c in DIGITS for c in run)
         # Plainly a quantity: 七千亿, 三点五, 四十%, 十二个; never 三国, 二十大, 十一假期.
@@ -96,11 +160,11 @@ def chinese_numerals(text: str) -> Iterator[Hit]:
         strict = not (ordinal or vague) and (
             (any(c in BIG_UNITS for c in run) and (has_digit or run[0] in "十拾"))
             or "点" in run
-            or (kind == "percent" and has_digit)
+            or (kind in ("percent", "points") and has_digit)
             or counted
         )
         q = Quantity(value, kind, run, approx, coarse_precision(value), bound)
-        yield Hit(m.start(), end, q, strict, _run_scale(run))
+        yield Hit(m.start(), end, q, strict, scale)
 
 
 def _run_scale(run: str) -> Decimal:
@@ -123,8 +187,9 @@ def english_words(text: str) -> Iterator[Hit]:
         en = EN_SCALE.match(text, end)
         if en:
             scale, end = EN_SCALES[en.group("scale").lower()], en.end()
-        pct = PERCENT.match(text, end)
-        kind: Kind = "percent" if pct else "amount"
+        points = POINTS.match(text, end)
+        pct = points or PERCENT.match(text, end)
+        kind: Kind = "points" if points else "percent" if pct else "amount"
         q = Quantity(value * scale, kind, m.group(), False, scale)
         end = pct.end() if pct else end
         yield Hit(m.start(), end, q, False, scale)
