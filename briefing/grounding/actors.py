@@ -54,7 +54,10 @@ def _gazetteer() -> _Gazetteer:
     return _Gazetteer(
         zh=re.compile(
             "|".join(
-                [*map(re.escape, sorted(zh, key=len, reverse=True)), *(p.pattern for p, _ in patterns)]
+                [
+                    *map(re.escape, sorted(zh, key=len, reverse=True)),
+                    *(p.pattern for p, _ in patterns),
+                ]
             )
         ),
         en=re.compile(
@@ -99,21 +102,22 @@ def _patterned(g: _Gazetteer, word: str) -> tuple[str, ...]:
 
 
 def bilingual(en: str, zh: str) -> list[str]:
-    """Details for each actor the English names and the Chinese does not.
+    """Details for each actor the English names and the Chinese does not, when the Chinese
+    names another in its place (the English says the US, the Chinese 日本).
 
-    Only that way round: a faithful English is shorter and drops what the Chinese repeats
-    (国务院副总理何立峰 is "Vice Premier He Lifeng", 英国伦敦 is "London", 中美 "the two sides"),
-    but it does not add a party. A Chinese naming a party the source does not is caught
-    against the source."""
+    Only then: a faithful English is shorter and drops what the Chinese repeats (国务院副总理
+    何立峰 is "Vice Premier He Lifeng", 英国伦敦 is "London"), and a faithful Chinese drops a
+    subject the context gives (自4月10日起加征34%关税 for "China adds a 34% tariff"). An actor
+    named on one side only is still looked for in the cited paragraphs."""
     en_names, zh_names = named(en, "en"), named(zh, "zh", implied=True)
-    details = []
-    for actor, word in en_names.items():
-        if actor in zh_names:
-            continue
-        instead = [w for a, w in zh_names.items() if a not in en_names]
-        names = f" (it names {', '.join(instead)})" if instead else ""
-        details.append(f"the English names {actor} ({word}); the Chinese does not{names}")
-    return details
+    instead = [w for a, w in zh_names.items() if a not in en_names]
+    if not instead:
+        return []
+    return [
+        f"the English names {actor} ({word}); the Chinese does not, it names {', '.join(instead)}"
+        for actor, word in en_names.items()
+        if actor not in zh_names
+    ]
 
 
 def against_source(
@@ -144,14 +148,13 @@ def against_source(
         elsewhere = f"it appears in {', '.join(where[:3])}" if where else "nor does the article"
         verb = "does" if len(cited) == 1 else "do"
         details.append(
-            f"the claim names {actor} ({word}); the cited {labels(cited)} {verb} not "
-            f"({elsewhere})"
+            f"the claim names {actor} ({word}); the cited {labels(cited)} {verb} not ({elsewhere})"
         )
     return details
 
 
 def labels(texts: list[tuple[str, str]]) -> str:
-    """"paragraph 3", "paragraphs 3 and 4": the labels of `texts`, joined."""
+    """ "paragraph 3", "paragraphs 3 and 4": the labels of `texts`, joined."""
     names = [label for label, _ in texts]
     if len(names) > 1 and all(n.startswith("paragraph ") for n in names):
         numbers = [n.removeprefix("paragraph ") for n in names]

@@ -61,13 +61,13 @@ def matching(
     `source` is (label, text) pairs. `blank` marks the words the
     caller compares (direction or negation words): they are left out of the wording, so a
     flipped word does not by itself make two clauses differ."""
-    own = tokens(blank.sub(" ", claim_clause))
+    own = tokens(blank.sub("", claim_clause))
     if not own:
         return []
     found = []
     for label, text in source:
         for clause in clauses(text):
-            shared = len(own & tokens(blank.sub(" ", clause.text)))
+            shared = len(own & tokens(blank.sub("", clause.text)))
             if shared >= MIN_SHARED and shared >= MIN_SHARE * len(own):
                 found.append((label, clause.text))
     return found

@@ -41,7 +41,7 @@ _WORD = re.compile(
     re.I,
 )
 # A direction word right after a negation states no direction: 未下降, 不再增长, "did not rise".
-_NEGATED_ZH = re.compile(r"(?:未|没有|没|无|不(?![断仅少同过论管])|不再)[\u4e00-\u9fff]{0,2}$")
+_NEGATED_ZH = re.compile(r"(?:未|没有|没|无|不(?![断仅少同过论管])|不再)[\u4e00-\u9fff]{0,4}$")
 _NEGATED_EN = re.compile(r"(?<![A-Za-z])(?:not|never|no|n't|without)\s+(?:[a-z]+\s+)?$", re.I)
 _OPPOSITE = {"up": "down", "down": "up"}
 

@@ -62,7 +62,8 @@ def english_in_chinese(zh: str) -> str | None:
     words += [m.group() for m in _CAPITALISED_RUN.finditer(plain)]
     if not words:
         return None
-    return f"the Chinese contains English ({_show(', '.join(dict.fromkeys(words)))}): write it in Chinese"
+    shown = _show(", ".join(dict.fromkeys(words)))
+    return f"the Chinese contains English ({shown}): write it in Chinese"
 
 
 def _is_english(word: str) -> bool:

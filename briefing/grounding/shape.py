@@ -2,7 +2,8 @@
 
 - zh-copies-en: the Chinese is the English again (or near enough: 90% of its characters
   in the same order, case, spaces and punctuation aside), or the reverse.
-- repeated-claim: a statement says again what an earlier one of the same brief said.
+- repeated-claim: a claim says again what an earlier claim of the same brief said (the
+  core viewpoint, which sums the claims up, is not compared).
 - repeated-title: a group's title is an earlier group's title again, or every group
   carries the brief's own title.
 - cut-off: a text as long as the schema allows that does not end a sentence: the model

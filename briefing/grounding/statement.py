@@ -59,13 +59,14 @@ def check_statement(
     own = en if side == "en" else zh
     if cited and own.strip() and not copied:
         found += [
-            ("direction-mismatch", d)
-            for d in direction.against_source(own, _NAMES[side], cited)
+            ("direction-mismatch", d) for d in direction.against_source(own, _NAMES[side], cited)
         ]
         found += [
             ("negation-mismatch", d) for d in negation.against_source(own, _NAMES[side], cited)
         ]
-        found += [("actor-mismatch", d) for d in actors.against_source(en, zh, cited, others, frame)]
+        found += [
+            ("actor-mismatch", d) for d in actors.against_source(en, zh, cited, others, frame)
+        ]
     for name, text in (("English", en), ("Chinese", zh)):
         cut = shape.cut_off(text, "claim")
         if cut:

@@ -30,7 +30,8 @@ def check_story(story: Story, articles: dict[str, Article]) -> list[Finding]:
     statements = [("summary", story.summary)]
     statements += [(f"claims[{i}]", claim) for i, claim in enumerate(story.claims)]
     # A statement repeating an earlier one is reported where it stands, after its own findings.
-    repeats = check_shape(("", ""), [], [(w, c.en, c.zh) for w, c in statements])
+    # The summary sums the claims up: it may say what one of them says.
+    repeats = check_shape(("", ""), [], [(w, c.en, c.zh) for w, c in statements[1:]])
     for where, claim in statements:
         findings += guarded(where, _check, where, claim, sources)
         findings += [f for f in repeats if f.where == where]
