@@ -104,6 +104,14 @@ FindingKind = Literal[
     "empty-text",
     "part-not-briefed",  # a part of a long article whose call failed (briefing/brief/longform.py)
     "check-failed",  # the checks themselves failed on this statement (a bug): it is unverified
+    "wrong-language",  # Chinese in the English or English in the Chinese (grounding/language.py)
+    "direction-mismatch",  # rose where the other side says fell (grounding/direction.py)
+    "actor-mismatch",  # a country or organisation named on one side only (grounding/actors.py)
+    "negation-mismatch",  # a negation on one side only (grounding/negation.py)
+    "zh-copies-en",  # the Chinese is the English again (grounding/shape.py)
+    "repeated-claim",  # a statement says again what an earlier one says (grounding/shape.py)
+    "repeated-title",  # a group title repeats another's or the brief's (grounding/shape.py)
+    "cut-off",  # a text stops at the schema's length limit mid-sentence (grounding/shape.py)
 ]
 
 

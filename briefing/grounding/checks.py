@@ -14,6 +14,7 @@ from briefing.grounding.dates import relative_years
 from briefing.grounding.numbers import extract_quantities
 from briefing.grounding.overlap import unsupported
 from briefing.grounding.quantity import Quantity, agree, supports
+from briefing.grounding.statement import check_shape, check_statement, check_title
 from briefing.models import Article, Bilingual, Brief, Claim, Finding, FindingKind
 
 log = logging.getLogger(__name__)
@@ -27,18 +28,51 @@ def check_brief(brief: Brief) -> list[Finding]:
         source = _Source(brief.article)
     except Exception as exc:  # the article's own text defeats the checks: nothing is verified
         return [check_failed("core_viewpoint", exc)]
-    findings = _blank("title", brief.title)
+    findings = _blank("title", brief.title) + _title(brief, "title", brief.title)
     titles_done = 0
     for path, claim in brief.claims_with_paths():
         # A group's title is checked just before its first claim, so findings read top down.
         group = _group_index(path)
         while group is not None and titles_done <= group:
             findings += _blank(f"groups[{titles_done}].title", brief.groups[titles_done].title)
+            findings += _title(
+                brief, f"groups[{titles_done}].title", brief.groups[titles_done].title
+            )
             titles_done += 1
         findings += guarded(path, _check_claim, path, claim, source)
     for gi in range(titles_done, len(brief.groups)):
         findings += _blank(f"groups[{gi}].title", brief.groups[gi].title)
-    return findings
+        findings += _title(brief, f"groups[{gi}].title", brief.groups[gi].title)
+    return _in_order(findings + guarded("title", _shape, brief))
+
+
+def _title(brief: Brief, where: str, title: Bilingual) -> list[Finding]:
+    return guarded(where, check_title, where, title.en, title.zh)
+
+
+def _shape(brief: Brief) -> list[Finding]:
+    """repeated-title and repeated-claim over the whole brief."""
+    groups = [(f"groups[{i}].title", g.title.en, g.title.zh) for i, g in enumerate(brief.groups)]
+    # The core viewpoint sums the claims up: it may say what one of them says.
+    statements = [(path, c.en, c.zh) for path, c in brief.claims_with_paths()[1:]]
+    return check_shape((brief.title.en, brief.title.zh), groups, statements)
+
+
+def _in_order(findings: list[Finding]) -> list[Finding]:
+    """The findings in document order (title, core viewpoint, each group's title and claims),
+    each statement's in the order they were found."""
+
+    def rank(f: Finding) -> tuple[int, int, int]:
+        if f.where == "title":
+            return (0, 0, 0)
+        if f.where == "core_viewpoint":
+            return (1, 0, 0)
+        m = re.match(r"groups\[(\d+)\](?:\.claims\[(\d+)\])?", f.where)
+        if not m:
+            return (3, 0, 0)
+        return (2, int(m.group(1)), int(m.group(2)) + 1 if m.group(2) else 0)
+
+    return sorted(findings, key=rank)
 
 
 def guarded(where: str, check: Callable[..., list[Finding]], *args: Any) -> list[Finding]:
@@ -69,10 +103,21 @@ def _check_claim(where: str, claim: Claim, source: _Source) -> list[Finding]:
     for side, _ in _SIDES:
         for q in _unique(extract_quantities(getattr(claim, side))):
             findings += _grounding(where, q, cited, source)
-    if not any(extract_quantities(claim.zh)):  # the numbers are checked one by one above
+    # The Chinese of a claim on an English article is a translation: no wording to compare.
+    if source.language == "zh" and not any(extract_quantities(claim.zh)):
         findings += _drawn_from(where, claim.zh, [source.texts[n - 1] for n in cited])
     if claim.en.strip() and claim.zh.strip():
         findings += _bilingual(where, claim, source.published_year)
+    texts = [(f"paragraph {n}", text) for n, text in enumerate(source.texts, 1)]
+    findings += check_statement(
+        where,
+        claim.en,
+        claim.zh,
+        [texts[n - 1] for n in cited],
+        [t for n, t in enumerate(texts, 1) if n not in cited],
+        source.language,
+        [source.title_text, *source.texts[:1]],
+    )
     # A number stated in both languages and missing from the source is one problem, not two.
     unique: dict[tuple[str, str], Finding] = {}
     for finding in findings:
@@ -85,6 +130,8 @@ class _Source:
 
     def __init__(self, article: Article) -> None:
         self.published_year = _year(article.published)
+        self.language = article.language
+        self.title_text = article.title
         self.texts = article.paragraphs
         self.title = self._quantities(article.title)
         self.paragraphs = [self._quantities(p) for p in article.paragraphs]

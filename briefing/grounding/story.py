@@ -18,6 +18,7 @@ from briefing.grounding.checks import (
     guarded,
 )
 from briefing.grounding.numbers import extract_quantities
+from briefing.grounding.statement import check_shape, check_statement, check_title
 from briefing.models import Article, Claim, Finding, Story, StoryClaim
 
 
@@ -25,10 +26,15 @@ def check_story(story: Story, articles: dict[str, Article]) -> list[Finding]:
     """Every finding on a story's title, summary and claims; `where` is relative to the story."""
     sources = {aid: _Source(articles[aid]) for aid in story.articles if aid in articles}
     findings = _blank("title", story.title)
+    findings += guarded("title", check_title, "title", story.title.en, story.title.zh)
     statements = [("summary", story.summary)]
     statements += [(f"claims[{i}]", claim) for i, claim in enumerate(story.claims)]
+    # A statement repeating an earlier one is reported where it stands, after its own findings.
+    # The summary sums the claims up: it may say what one of them says.
+    repeats = check_shape(("", ""), [], [(w, c.en, c.zh) for w, c in statements[1:]])
     for where, claim in statements:
         findings += guarded(where, _check, where, claim, sources)
+        findings += [f for f in repeats if f.where == where]
     return findings
 
 
@@ -71,4 +77,19 @@ def _check(where: str, claim: StoryClaim, sources: dict[str, _Source]) -> list[F
     if claim.en.strip() and claim.zh.strip():
         first = next(iter(sources.values()), None)
         findings += _bilingual(where, plain, first.published_year if first else None)
+    labelled = {
+        (aid, n): (f"paragraph {n} of {aid}", text)
+        for aid, source in sources.items()
+        for n, text in enumerate(source.texts, 1)
+    }
+    languages = [sources[aid].language for aid, _ in cited]
+    findings += check_statement(
+        where,
+        claim.en,
+        claim.zh,
+        [labelled[c] for c in dict.fromkeys(cited)],
+        [text for key, text in labelled.items() if key not in cited],
+        max(set(languages), key=languages.count) if languages else "zh",
+        [t for source in sources.values() for t in [source.title_text, *source.texts[:1]]],
+    )
     return findings
