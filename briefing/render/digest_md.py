@@ -59,6 +59,7 @@ def _template() -> Template:
         "anchor": _anchor,
         "cites": _cites,
         "link": _link,
+        "titled": _titled,
         "escaped": Trusted,
     }
     return load_template("digest.md.j2", _finalize, filters)
