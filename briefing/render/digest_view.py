@@ -146,10 +146,15 @@ class ArticleView:
         return f"src-{self.article.id}"
 
     @property
+    def byline_parts(self) -> list[str]:
+        """The source and the time, whichever is known."""
+        parts = (self.article.source, display_time(self.article.published))
+        return [part for part in parts if part]
+
+    @property
     def byline(self) -> str:
         """`source · time`, whichever is known."""
-        parts = (self.article.source, display_time(self.article.published))
-        return " · ".join(part for part in parts if part)
+        return " · ".join(self.byline_parts)
 
     @property
     def url(self) -> str | None:
