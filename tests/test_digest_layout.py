@@ -13,9 +13,12 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from conftest import EXAMPLES
 from digests import example_digest, single_stories_digest, week_digest
 from pypdf import PdfReader
+from typer.testing import CliRunner
 
+from briefing.cli import app
 from briefing.models import Digest, Finding, StoryClaim
 from briefing.render.digest_md import render_digest_markdown
 from briefing.render.flags import reader_flag
@@ -345,3 +348,32 @@ def test_slack_follows_the_same_order() -> None:
     assert "The week in brief" not in [
         u.label for u in digest_content(example_digest(), "en").units
     ]
+
+
+# --- The command line -------------------------------------------------------------------------
+
+
+def test_weekly_appendix_flag(tmp_path: Path) -> None:
+    week, replay = str(EXAMPLES / "weekly"), str(EXAMPLES / "weekly.replay.yaml")
+    outputs = {}
+    digests: list[Digest] = []
+    for flag in ("--appendix", "--no-appendix"):
+        out = tmp_path / flag
+        args = ["weekly", week, "--replay", replay, "-o", str(out), "--formats", "md,html,json"]
+        result = CliRunner().invoke(app, [*args, flag])
+        assert result.exit_code == 0, result.output
+        outputs[flag] = (
+            (out / "brief.md").read_text("utf-8"),
+            (out / "brief.html").read_text("utf-8"),
+        )
+        digests.append(Digest.model_validate_json((out / "digest.json").read_text("utf-8")))
+    with_md, with_html = outputs["--appendix"]
+    without_md, without_html = outputs["--no-appendix"]
+    assert "## Sources and cited paragraphs" in with_md
+    assert "## Sources <a" in without_md and "cited paragraphs" not in without_md
+    quoted = re.compile(r'id="a-[0-9a-f]{12}-p\d+"')
+    assert quoted.search(with_md) and quoted.search(with_html)
+    assert not quoted.search(without_md) and not quoted.search(without_html)
+    # The JSON is the same digest either way (but for when it was made).
+    first, second = (d.model_dump(exclude={"meta"}) for d in digests)
+    assert first == second and first["briefs"]
