@@ -55,7 +55,6 @@ def _titled(a: ArticleView) -> Trusted:
 def _template() -> Template:
     # "escaped" only for macro output: every value in it went through _finalize when it ran.
     filters: dict[str, Callable[..., object]] = {
-        "autolink": _autolink,
         "anchor": _anchor,
         "cites": _cites,
         "link": _link,
