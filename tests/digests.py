@@ -9,6 +9,7 @@ from __future__ import annotations
 from conftest import EXAMPLES, load_answer
 
 from briefing.brief.answers import brief_from_answer
+from briefing.digest.synthesis import story_of_one
 from briefing.ingest import read_source
 from briefing.models import (
     Article,
@@ -21,9 +22,11 @@ from briefing.models import (
     DigestMeta,
     Duplicate,
     Failure,
+    Finding,
     Period,
     Story,
     StoryClaim,
+    TimelineEntry,
     Usage,
 )
 
@@ -88,3 +91,76 @@ def example_digest() -> Digest:
             generated_at="2025-10-27T08:00:00+00:00",
         ),
     )
+
+
+def week_digest() -> Digest:
+    """The example digest with a week in brief (one point deliberately wrong: 800 billion,
+    flagged as the checks would), a timeline on its story and the regulation's address.
+
+    The points are written here from the example articles' paragraphs, as a test fixture;
+    they are no model's output."""
+    digest = example_digest()
+    s, r = digest.briefs[0].article.id, digest.briefs[1].article.id
+    digest.briefs[1].article.url = "https://example.com/rare-earth-regulation"  # a test address
+    digest.week = [
+        StoryClaim(
+            en="Shoigu says Russia urgently needs a rare-earth metals chain fully independent of "
+            "China and the US.",
+            zh="绍伊古称，俄罗斯迫切需要建立完全独立于中美的自主稀土金属产业链。",
+            cites=[ArticleCite(article=s, paragraphs=[2])],
+        ),
+        StoryClaim(
+            en="Russia plans to invest 800 billion rubles in a chain from mining to purification.",
+            zh="俄罗斯计划投资8000亿卢布，打造从开采到提纯的完整产业链。",
+            cites=[ArticleCite(article=s, paragraphs=[3])],
+        ),
+        StoryClaim(
+            en="China's Rare Earth Management Regulation, 32 articles, takes effect on "
+            "October 1, 2024.",
+            zh="中国《稀土管理条例》共32条，自2024年10月1日起施行。",
+            cites=[ArticleCite(article=r, paragraphs=[1])],
+        ),
+        StoryClaim(
+            en="Rare-earth resources belong to the state, which applies protective mining.",
+            zh="稀土资源属于国家所有，国家对稀土资源实行保护性开采。",
+            cites=[ArticleCite(article=r, paragraphs=[3])],
+        ),
+        StoryClaim(
+            en="China caps mining and smelting separation by total volume and requires "
+            "product traceability.",
+            zh="中国对稀土开采和冶炼分离实行总量调控，并建立产品追溯制度。",
+            cites=[ArticleCite(article=r, paragraphs=[6])],
+        ),
+    ]
+    digest.week_findings = [
+        Finding(
+            where="week[1]",
+            kind="number-not-in-cited",
+            severity="error",
+            detail=f"800 billion not found in the cited paragraphs; it appears in {s} paragraph 3"
+            "; check the number, or cite the paragraphs it rests on",
+        )
+    ]
+    digest.stories[0].timeline = [
+        TimelineEntry(
+            date="2024-06-29",
+            en="Li Qiang signs the State Council decree issuing the Rare Earth Management "
+            "Regulation.",
+            zh="国务院总理李强签署国务院令，公布《稀土管理条例》。",
+            cites=[ArticleCite(article=r, paragraphs=[1])],
+        ),
+        TimelineEntry(
+            date="2025-10-24",
+            en="Shoigu calls for a rare-earth chain independent of China and the US.",
+            zh="绍伊古称俄罗斯需要独立于中美的稀土产业链。",
+            cites=[ArticleCite(article=s, paragraphs=[2])],
+        ),
+    ]
+    return digest
+
+
+def single_stories_digest() -> Digest:
+    """The example digest with each article its own story, made as the engine makes one."""
+    digest = example_digest()
+    digest.stories = [story_of_one(b) for b in digest.briefs]
+    return digest

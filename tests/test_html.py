@@ -138,8 +138,11 @@ def test_remaining_findings_are_marked(digest: Digest) -> None:
     ]
     html = render_digest_html(digest, "en")
     assert '<li class="flagged"><p class="en">The regulation has 32 articles.' in html
-    assert "unverified: 32 not found in paragraph 1" in html
-    assert "unverified: titles differ" in html  # a flag on no claim is still shown
+    # In a reader's words, not the re-ask's.
+    assert "unverified: the cited paragraph does not contain 32</p>" in html
+    assert "32 not found" not in html
+    # A flag on no claim is still shown.
+    assert "unverified: the English and Chinese give different figures</p>" in html
 
 
 def test_single_brief_page(digest: Digest) -> None:

@@ -50,6 +50,7 @@ DATA = Path(__file__).parent / "data" / "injection"
 HOSTILE: list[str] = json.loads((DATA / "hostile_strings.json").read_text(encoding="utf-8"))
 PLACEHOLDER = "plain words"
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+ANCHOR_TAG = re.compile(r'<a id="[a-z][a-z0-9-]*">')
 
 
 _EXAMPLE = example_digest()
@@ -140,8 +141,14 @@ def _plain_md_shape(lang: str) -> list[tuple[str, str]]:
 def test_markdown_keeps_its_structure_and_shows_the_text(s: str, lang: str) -> None:
     text = render_digest_markdown(hostile_digest(s), lang)  # type: ignore[arg-type]
     assert _md_shape(text) == _plain_md_shape(lang)
-    types = {t.type for t in _md_tokens(text)}
-    assert not types & {"html_inline", "html_block", "image", "link_open", "fence", "s_open"}
+    tokens = _md_tokens(text)
+    assert not {t.type for t in tokens} & {"html_block", "image", "fence", "s_open"}
+    # The only HTML is our own anchors, the only links go to them (or to an http(s) address).
+    html = {t.content for t in tokens if t.type == "html_inline"}
+    assert all(ANCHOR_TAG.fullmatch(tag) or tag == "</a>" for tag in html), html
+    ids = {m[1] for m in re.finditer(r'<a id="([a-z0-9-]+)"></a>', text)}
+    hrefs = [str(t.attrs["href"]) for t in tokens if t.type == "link_open"]
+    assert all(h[1:] in ids if h.startswith("#") else http_url(h) for h in hrefs)
     assert _seen(s) in _md_visible(text)  # escaped, not lost
     assert not BIDI.search(text)
 
@@ -170,7 +177,9 @@ def test_only_http_links_in_markdown() -> None:
     digest = hostile_digest("javascript:alert(1)")
     digest.briefs[0].article.url = "https://www.example.com/a_(1)"
     links = [t for t in _md_tokens(render_digest_markdown(digest)) if t.type == "link_open"]
-    assert [t.attrGet("href") for t in links] == ["https://www.example.com/a_(1)"]
+    external = [t.attrGet("href") for t in links if not str(t.attrGet("href")).startswith("#")]
+    # The article's title links to it, in its brief and in the sources; nothing else does.
+    assert external == ["https://www.example.com/a_(1)"] * 2
 
 
 # --- HTML -------------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from digests import example_digest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from briefing.models import Digest
+from briefing.render.digest_view import digest_view
 from briefing.render.escape import typst_escape, typst_str
 from briefing.render.pdf import PdfError, digest_typst, font_dir, render_digest_pdf
 
@@ -66,17 +68,37 @@ def test_fonts_are_embedded(digest: Digest, tmp_path: Path) -> None:
     assert any("NotoSansSC" in n for n in names) and any("NotoSerifSC" in n for n in names)
 
 
-def test_citations_are_internal_links(digest: Digest, tmp_path: Path) -> None:
-    out = tmp_path / "digest.pdf"
-    render_digest_pdf(digest, "en", out)
-    links = [
+def _links(reader: PdfReader) -> list[DictionaryObject]:
+    return [
         annot.get_object()
-        for page in PdfReader(out).pages
+        for page in reader.pages
         for annot in page.get("/Annots", [])
         if annot.get_object()["/Subtype"] == "/Link"
     ]
-    assert len(links) > 30
-    assert all("/Dest" in link for link in links)
+
+
+def test_citations_are_internal_links(digest: Digest, tmp_path: Path) -> None:
+    out = tmp_path / "digest.pdf"
+    render_digest_pdf(digest, "en", out)
+    reader = PdfReader(out)
+    links = _links(reader)
+    named = reader.named_destinations
+    assert {"s-1", "sources"} <= {str(link["/Dest"]) for link in links if "/Dest" in link}
+    # Each citation group is one link, to its first cited paragraph in the appendix: one
+    # place per distinct paragraph, all on the appendix's pages.
+    view = digest_view(digest, "en")
+    groups = [a.cite(c.cites) for a in view.articles for _, c in a.brief.claims_with_paths()]
+    groups += [c for s in view.stories for st in [s.summary, *s.claims] for c in st.cites]
+    targets = {c.target for c in groups}
+    places = [
+        (reader.get_page_number(link["/Dest"][0]), float(link["/Dest"][3]))
+        for link in links
+        if not isinstance(link["/Dest"], str)
+    ]
+    assert len(places) == len(groups)
+    assert len(set(places)) == len(targets)
+    appendix = reader.get_page_number(named["sources"].page)
+    assert all(page >= appendix for page, _ in places)
 
 
 def test_hostile_text_renders_literally(digest: Digest, tmp_path: Path) -> None:
@@ -87,7 +109,7 @@ def test_hostile_text_renders_literally(digest: Digest, tmp_path: Path) -> None:
     out = tmp_path / "digest.pdf"
     render_digest_pdf(digest, "en", out)
     text = _text(out)
-    assert text.count(_flat(HOSTILE)) == 4
+    assert text.count(_flat(HOSTILE)) == 5  # the story title twice: in the contents too
     assert "root:" not in text
 
 

@@ -72,7 +72,10 @@ def test_remaining_findings_are_marked_on_their_claim(brief: Brief) -> None:
     flagged = [line for line in lines if "⚠" in line]
     assert len(flagged) == 1
     assert flagged[0].startswith("- Russia will invest 700 billion")
-    assert "700 billion not found in paragraph 2" in flagged[0]
+    # In a reader's words, not the re-ask's.
+    assert flagged[0].endswith(
+        "[3] ⚠ _unverified: the cited paragraph does not contain 700 billion (it is in ¶3)_"
+    )
 
 
 def test_a_flag_on_no_claim_is_listed_under_the_brief(brief: Brief) -> None:
@@ -88,11 +91,17 @@ def test_a_flag_on_no_claim_is_listed_under_the_brief(brief: Brief) -> None:
             detail="paragraphs 5-9 <b>not</b> briefed",
         ),
     ]
-    for lang in ("en", "zh", "both"):
+    zh = render_brief(brief, "zh").splitlines()
+    assert zh[-2:] == [
+        "- ⚠ _未核实: title: 缺少英文或中文文本_",
+        "- ⚠ _未核实: part\\[2\\]: 文章有部分内容未能处理，本简报未涵盖全文_",
+    ]
+    for lang in ("en", "both"):
         lines = render_brief(brief, lang).splitlines()  # type: ignore[arg-type]
         assert lines[-2:] == [
-            "- ⚠ _unverified: title: the Chinese text is blank_",
-            r"- ⚠ _unverified: part\[2\]: paragraphs 5-9 \<b\>not\</b\> briefed_",
+            "- ⚠ _unverified: title: the English or the Chinese text is missing_",
+            "- ⚠ _unverified: part\\[2\\]: part of the article could not be summarised; this "
+            "brief does not cover all of it_",
         ]
         assert sum("⚠" in line for line in lines) == 2
 

@@ -14,7 +14,6 @@ from digests import DROPPED_COPY, example_digest
 
 from briefing.models import ArticleCite, Digest, Failure, Finding, StoryClaim
 from briefing.render.digest_md import render_digest_markdown
-from briefing.render.markdown import render_brief
 
 GOLDEN = Path(__file__).parent / "golden"
 # Read at import: the autouse fixture in conftest.py clears BRIEFING_* before each test.
@@ -41,48 +40,58 @@ def test_header_counts_and_section_order(digest: Digest) -> None:
         "# Weekly brief",
         "2024-06-24 – 2025-10-26",
         "",
-        "2 articles briefed · 1 duplicate merged · 1 story · 1 failure",
+        "2 articles briefed · 1 duplicate merged · 1 story · **1 failure** · 0 claims flagged",
     ]
-    sections = [line for line in lines if line.startswith("## ")]
-    assert sections == ["## Top stories", "## Articles", "## Sources", "## Not briefed"]
-    assert (
-        "### 1. Rare earths: Russia seeks its own supply chain as China tightens control" in lines
-    )
-    assert "Articles: A1, A2" in lines
+    sections = [line.split(" <a ")[0] for line in lines if line.startswith("## ")]
+    assert sections == [
+        "## Contents",
+        "## 1. Rare earths: Russia seeks its own supply chain as China tightens control",
+        "## Sources and cited paragraphs",
+        "## Not briefed",
+    ]
+    assert "Articles: [A1](#a-781dc613f876), [A2](#a-4ac2f5cfb536)" in lines
 
 
-def test_each_article_is_its_brief_numbered(digest: Digest) -> None:
+def test_each_article_is_its_brief_under_its_story(digest: Digest) -> None:
     text = render_digest_markdown(digest, "en")
+    story = text.index("## 1. Rare earths")
     for number, brief in enumerate(digest.briefs, 1):
-        single = render_brief(brief, "en")
-        assert single.startswith(f"### {brief.article.title}\n")
-        numbered = f"### A{number} · " + single.removeprefix("### ")
-        assert numbered in text
+        heading = f'### A{number} · {brief.title.en} <a id="a-{brief.article.id}"></a>\n'
+        assert story < text.index(heading) < text.index("## Sources")
+        # The brief's own citations are one link per claim, to the first cited paragraph.
+        cv = brief.core_viewpoint.cites
+        numbers = ",".join(map(str, cv))
+        assert f"[\\[{numbers}\\]](#a-{brief.article.id}-p{cv[0]})" in text
 
 
 def test_story_cites_name_article_and_paragraphs(digest: Digest) -> None:
     text = render_digest_markdown(digest, "en")
-    assert "supervises the chain. [A1 ¶2,3][A2 ¶1,3]\n" in text
-    assert "requires product traceability. [A2 ¶6]\n" in text
+    s, r = (b.article.id for b in digest.briefs)
+    assert f"supervises the chain. [\\[A1 ¶2,3\\]](#a-{s}-p2)[\\[A2 ¶1,3\\]](#a-{r}-p1)\n" in text
+    assert f"requires product traceability. [\\[A2 ¶6\\]](#a-{r}-p6)\n" in text
 
 
 def test_chinese_digest(digest: Digest) -> None:
     lines = render_digest_markdown(digest, "zh").splitlines()
     assert lines[:2] == ["# 每周简报", "2024-06-24 至 2025-10-26"]
-    assert "已简报文章 2 篇 · 已合并重复 1 篇 · 专题 1 个 · 处理失败 1 项" in lines
-    assert "### 1. 稀土：俄罗斯谋求自主产业链，中国强化全链条管理" in lines
+    assert (
+        "已简报文章 2 篇 · 已合并重复 1 篇 · 专题 1 个 · **处理失败 1 项** · 未核实陈述 0 条"
+        in lines
+    )
     text = "\n".join(lines)
+    assert '## 1. 稀土：俄罗斯谋求自主产业链，中国强化全链条管理 <a id="s-1"></a>' in text
     assert "**核心观点**" in text
     assert "Core Viewpoint" not in text
-    assert "## 来源" in lines
+    assert any(line.startswith("## 来源与引用段落") for line in lines)
 
 
 def test_both_languages_pair_each_line(digest: Digest) -> None:
     lines = render_digest_markdown(digest, "both").splitlines()
     assert lines[0] == "# Weekly brief / 每周简报"
     en = next(i for i, line in enumerate(lines) if line.startswith("- China caps mining"))
-    assert lines[en].endswith("[A2 ¶6]  ")  # a hard line break before its Chinese line
-    assert lines[en + 1] == "  中国对稀土开采和冶炼分离实行总量调控，并建立产品追溯制度。 [A2 ¶6]"
+    cite = f"[\\[A2 ¶6\\]](#a-{digest.briefs[1].article.id}-p6)"
+    assert lines[en].endswith(f"{cite}  ")  # a hard line break before its Chinese line
+    assert lines[en + 1] == f"  中国对稀土开采和冶炼分离实行总量调控，并建立产品追溯制度。 {cite}"
 
 
 def test_failures_footer(digest: Digest) -> None:
@@ -108,10 +117,13 @@ def test_remaining_findings_are_marked(digest: Digest) -> None:
             detail="32 not found in paragraph 1",
         )
     ]
-    flagged = [line for line in render_digest_markdown(digest, "en").splitlines() if "⚠" in line]
+    lines = render_digest_markdown(digest, "en").splitlines()
+    flagged = [line for line in lines if "⚠ _" in line]
     assert flagged == [
-        "- The regulation has 32 articles. [1] ⚠ _unverified: 32 not found in paragraph 1_"
+        f"- The regulation has 32 articles. [\\[1\\]](#a-{digest.briefs[1].article.id}-p1)"
+        " ⚠ _unverified: the cited paragraph does not contain 32_"
     ]
+    assert "**1 claim flagged**" in lines[3]
 
 
 def test_model_and_input_text_cannot_become_markup(digest: Digest) -> None:
@@ -127,7 +139,7 @@ def test_model_and_input_text_cannot_become_markup(digest: Digest) -> None:
     assert (
         r"\<script\>alert(1)\</script\> \[click\](http://evil.example) \*bold\* # heading" in text
     )
-    assert r"[\](javascript:x) ¶1]" in text
+    assert r"\[\](javascript:x) ¶1\]" in text
     assert r"- a\_b\|c.html: \<b\>bad\</b\>" in text
 
 
@@ -135,6 +147,7 @@ def test_only_http_urls_become_autolinks(digest: Digest) -> None:
     digest.briefs[0].article.url = "https://www.sohu.com/a/1_2"
     digest.briefs[1].article.url = "javascript:alert(1)"
     text = render_digest_markdown(digest, "en")
-    assert " — <https://www.sohu.com/a/1_2>" in text
-    assert "<javascript" not in text
-    assert " — javascript:alert(1)" in text
+    title = digest.briefs[0].article.title
+    assert text.count(f"[{title}](<https://www.sohu.com/a/1_2>)") == 2  # brief, sources
+    assert "<javascript" not in text and "(javascript" not in text
+    assert " — javascript:alert(1)" in text  # shown, as text

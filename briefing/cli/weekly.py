@@ -61,6 +61,13 @@ def weekly(
         str, typer.Option(help="Comma-separated: md, html, pdf, json.")
     ] = "md,html,pdf,json",
     lang: LangOpt = Lang.en,
+    appendix: Annotated[
+        bool,
+        typer.Option(
+            "--appendix/--no-appendix",
+            help="End the digest with the cited paragraphs, where its citations link.",
+        ),
+    ] = True,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Read, merge and group only; write plan.json.")
     ] = False,
@@ -160,7 +167,7 @@ def weekly(
                 raise typer.Exit(exc.exit_code) from None
         digest, interrupted = run.digest, run.interrupted
         try:
-            for path in write_digest(digest, output, wanted, lang.value):
+            for path in write_digest(digest, output, wanted, lang.value, appendix=appendix):
                 err(f"Wrote {path}")
         except OSError as exc:
             cached = "" if no_cache or replay else ": the answers are cached, so it costs nothing"

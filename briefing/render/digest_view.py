@@ -1,15 +1,20 @@
-"""What every digest renderer shows, worked out once: numbers, citation targets, counts, labels.
+"""What every digest renderer shows, worked out once: order, numbers, citations, counts, flags.
 
-Articles are numbered in the order of `Digest.briefs`: `A2` is the second kept article. A
-story cites `[A2 ¶3,5]`, paragraphs 3 and 5 of A2. Every paragraph cited by a brief or a
-story is quoted under that brief with an anchor `a-<article id>-p<n>`, so a citation links
-there; a citation out of range or of an article not in the digest is shown but not linked.
+The reading order: the header with its counts, the week in brief, the contents, then each
+story (its synthesis, timeline and claims, then its articles' briefs; a story of one article
+is that article's brief alone), then the sources with the cited paragraphs (the appendix).
+
+Articles are numbered in that reading order: `A2` is the second article shown. A story cites
+`[A2 ¶3,5]`, paragraphs 3 and 5 of A2; a brief's own claims cite `[3,5]`. One citation group
+is one link, to the first cited paragraph, quoted in the appendix with the anchor
+`a-<article id>-p<n>`. Without the appendix a citation links to its article's brief. A
+citation out of range or of an article not in the digest is shown but not linked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefing.models import (
     Article,
@@ -22,26 +27,32 @@ from briefing.models import (
     Finding,
     Period,
     StoryClaim,
+    TimelineEntry,
 )
 from briefing.render.escape import http_url
+from briefing.render.flags import flagged_count, reader_flag
 from briefing.render.markdown import Lang, display_time
 
 # Interface text: (English, Chinese).
 LABELS: dict[str, tuple[str, str]] = {
     "title": ("Weekly brief", "每周简报"),
+    "week": ("The week in brief", "本周要点"),
     "stories": ("Top stories", "重点专题"),
-    "articles": ("Articles", "文章简报"),
+    "contents": ("Contents", "目录"),
+    "other": ("Other articles", "其他文章"),
     "sources": ("Sources", "来源"),
+    "appendix": ("Sources and cited paragraphs", "来源与引用段落"),
     "failures": ("Not briefed", "未能处理的输入"),
-    "cited": ("Cited paragraphs", "引用段落"),
-    "full_text": ("Full text", "全文"),
+    "timeline": ("Timeline", "时间线"),
     "members": ("Articles", "文章"),
     "core": ("Core Viewpoint", "核心观点"),
     "unverified": ("unverified", "未核实"),
     "original": ("original", "原文"),
     "cite_key": (
-        "[3] cites paragraph 3 of the article it is under; [A2 ¶3] cites paragraph 3 of A2.",
-        "[3] 指所在文章第 3 段；[A2 ¶3] 指文章 A2 第 3 段。",
+        "[3,5] cites paragraphs 3 and 5 of the article it is under; [A2 ¶3] cites paragraph 3 "
+        "of A2. Flagged (⚠): the checks could not verify the statement against what it cites.",
+        "[3,5] 指所在文章第 3、5 段；[A2 ¶3] 指文章 A2 第 3 段。"
+        "⚠ 表示核查未能依所引原文证实该陈述。",
     ),
 }
 
@@ -51,11 +62,14 @@ _COUNTS = (
     ("duplicates", "duplicate merged", "duplicates merged", "已合并重复 {n} 篇"),
     ("stories", "story", "stories", "专题 {n} 个"),
     ("failures", "failure", "failures", "处理失败 {n} 项"),
+    ("flagged", "claim flagged", "claims flagged", "未核实陈述 {n} 条"),
 )
+_BAD = {"failures", "flagged"}  # counts shown as a warning when not zero
 
 _FOOTER_EN = ("Generated {}", "model {}", "{} tokens", "cost {}")
 _FOOTER_ZH = ("生成于 {}", "模型 {}", "{} 词元", "费用 {}")
 _UNKNOWN_COST = {"en": "unknown", "zh": "未知"}
+_QUOTE_CHARS = 220  # of the cited paragraphs, shown on hover; the appendix has them all
 
 
 @dataclass(frozen=True)
@@ -68,30 +82,40 @@ class ParagraphLink:
 
 @dataclass(frozen=True)
 class CrossCite:
-    """A story's citation of one article: its label (`A2`, or the bare id) and paragraphs."""
+    """One citation group: an article's label (`A2`; the bare id when unknown; empty for the
+    article a brief is of), its paragraphs, where it links and the text it quotes."""
 
     label: str
     anchor: str | None
     paragraphs: list[ParagraphLink]
+    quote: str = ""
 
     @property
     def text(self) -> str:
-        """The plain form, `A2 ¶3,5`."""
-        return f"{self.label} ¶" + ",".join(str(p.number) for p in self.paragraphs)
+        """The plain form, `A2 ¶3,5`, or `3,5` inside the cited article's own brief."""
+        numbers = ",".join(str(p.number) for p in self.paragraphs)
+        return f"{self.label} ¶{numbers}" if self.label else numbers
+
+    @property
+    def target(self) -> str | None:
+        """Where the citation links: its first quoted paragraph, else its article."""
+        return next((p.anchor for p in self.paragraphs if p.anchor), self.anchor)
 
 
 @dataclass(frozen=True)
 class Statement:
-    """A story summary or claim in both languages with its resolved citations."""
+    """A statement in both languages with its resolved citations and its flags."""
 
     en: str
     zh: str
     cites: list[CrossCite]
+    flags: list[Finding] = field(default_factory=list)
+    date: str = ""  # a timeline step's date
 
 
 @dataclass
 class ArticleView:
-    """One kept article: its number, brief, the paragraphs quoted under it, its flags."""
+    """One kept article: its number, brief, the paragraphs quoted for it, its flags."""
 
     number: int
     brief: Brief
@@ -99,6 +123,7 @@ class ArticleView:
     findings: dict[str, list[Finding]]
     unplaced: list[Finding]
     duplicates: list[Duplicate]
+    appendix: bool = True
 
     @property
     def article(self) -> Article:
@@ -107,7 +132,7 @@ class ArticleView:
 
     @property
     def label(self) -> str:
-        """`A1`, `A2`, …: the article's number in the source list."""
+        """`A1`, `A2`, …: the article's number in reading order."""
         return f"A{self.number}"
 
     @property
@@ -116,10 +141,20 @@ class ArticleView:
         return f"a-{self.article.id}"
 
     @property
+    def source_anchor(self) -> str:
+        """The anchor of the article's entry in the sources."""
+        return f"src-{self.article.id}"
+
+    @property
+    def byline_parts(self) -> list[str]:
+        """The source and the time, whichever is known."""
+        parts = (self.article.source, display_time(self.article.published))
+        return [part for part in parts if part]
+
+    @property
     def byline(self) -> str:
         """`source · time`, whichever is known."""
-        parts = (self.article.source, display_time(self.article.published))
-        return " · ".join(part for part in parts if part)
+        return " · ".join(self.byline_parts)
 
     @property
     def url(self) -> str | None:
@@ -128,23 +163,57 @@ class ArticleView:
 
     def link(self, number: int) -> ParagraphLink:
         """The citation of paragraph `number`, linked when that paragraph is quoted."""
-        anchor = f"{self.anchor}-p{number}" if number in self.quoted else None
-        return ParagraphLink(number, anchor)
+        quoted = self.appendix and number in self.quoted
+        return ParagraphLink(number, f"{self.anchor}-p{number}" if quoted else None)
+
+    def cite(self, numbers: list[int], label: str = "") -> CrossCite:
+        """A citation group of this article's paragraphs; `label` empty inside its own brief."""
+        in_range = [n for n in dict.fromkeys(numbers) if 1 <= n <= len(self.article.paragraphs)]
+        quote = " ".join(f"¶{n} {self.paragraph(n)}" for n in in_range)
+        if len(quote) > _QUOTE_CHARS:
+            quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
+        anchor = self.anchor if in_range else None
+        return CrossCite(label, anchor, [self.link(n) for n in numbers], quote)
 
     def paragraph(self, number: int) -> str:
         """The text of paragraph `number` (1-based)."""
         return self.article.paragraphs[number - 1]
 
+    @property
+    def flag_count(self) -> int:
+        """The brief's flagged statements."""
+        return flagged_count(self.brief.errors)
 
-@dataclass(frozen=True)
+
+@dataclass
 class StoryView:
-    """A story with its members' labels and resolved citations."""
+    """A story: its synthesis with resolved citations, its timeline, its articles' briefs."""
 
     number: int
     title: Bilingual
     members: list[tuple[str, str | None]]  # (label, anchor): the bare id, unlinked, if unknown
     summary: Statement
     claims: list[Statement]
+    timeline: list[Statement]
+    briefs: list[ArticleView]  # the members shown under this story, in order
+    title_flags: list[Finding] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        """The anchor of the story's section."""
+        return f"s-{self.number}"
+
+    @property
+    def single(self) -> bool:
+        """A story of one article with nothing of its own: shown as that article's brief."""
+        return (
+            len(self.members) == 1
+            and len(self.briefs) == 1
+            and not self.claims
+            and not self.timeline
+            and not self.summary.flags
+            and not self.title_flags
+        )
 
 
 @dataclass
@@ -155,14 +224,23 @@ class DigestView:
     period: Period | None
     articles: list[ArticleView]
     stories: list[StoryView]
+    week: list[Statement]
+    loose: list[ArticleView]  # kept articles in no story, shown after the stories
     duplicates: list[Duplicate]
     failures: list[Failure]
     meta: DigestMeta | None
+    appendix: bool = True
+    flagged: int = 0
 
     def ui(self, key: str, lang: str | None = None) -> str:
         """Interface text in `lang`, else in the digest's language(s): `en / zh` for both."""
         en, zh = LABELS[key]
         return " / ".join({"en": en, "zh": zh}[one] for one in ([lang] if lang else self.langs))
+
+    def flag(self, finding: Finding, lang: str | None = None) -> str:
+        """A flag in words a reader understands, in `lang` or the digest's first language."""
+        labels = {a.article.id: a.label for a in self.articles}
+        return reader_flag(finding, lang or self.langs[0], labels)
 
     def period_text(self, lang: str) -> str:
         """`2025-10-13 – 2025-10-26`, or `… 至 …` in Chinese."""
@@ -171,19 +249,29 @@ class DigestView:
         sep = " 至 " if lang == "zh" else " – "
         return f"{self.period.start}{sep}{self.period.end}"
 
-    def counts(self, lang: str) -> list[tuple[int, str]]:
-        """The headline counts with their labels (for zh the label holds the number)."""
+    def counts(self, lang: str) -> list[tuple[int, str, bool]]:
+        """The headline counts: the number, its label (for zh it holds the number), whether it
+        is a warning (failures, flagged claims: when not zero)."""
         values = {
             "articles": len(self.articles),
             "duplicates": sum(len(d.dropped) for d in self.duplicates),
             "stories": len(self.stories),
             "failures": len(self.failures),
+            "flagged": self.flagged,
         }
         out = []
         for key, one, many, zh in _COUNTS:
             n = values[key]
-            out.append((n, zh.format(n=n) if lang == "zh" else f"{n} {one if n == 1 else many}"))
+            label = zh.format(n=n) if lang == "zh" else f"{n} {one if n == 1 else many}"
+            out.append((n, label, bool(n) and key in _BAD))
         return out
+
+    def article_count(self, story: StoryView, lang: str) -> str:
+        """`4 articles`, `1 article`, `4 篇`."""
+        n = len(story.members)
+        if lang == "zh":
+            return f"{n} 篇"
+        return f"{n} article" if n == 1 else f"{n} articles"
 
     def duplicate_note(self, dup: Duplicate, lang: str) -> str:
         """What was merged into an article: who else reported it, and when."""
@@ -219,52 +307,93 @@ class DigestView:
         )
 
 
-def digest_view(digest: Digest, lang: Lang) -> DigestView:
-    """Number the digest's articles and resolve every citation to what will be shown."""
-    return _view(digest.briefs, digest, lang)
+def digest_view(digest: Digest, lang: Lang, appendix: bool = True) -> DigestView:
+    """Number the digest's articles in reading order and resolve every citation."""
+    return _view(digest.briefs, digest, lang, appendix)
 
 
 def brief_view(brief: Brief, lang: Lang) -> DigestView:
     """A view of one brief alone, laid out like a digest article."""
-    return _view([brief], None, lang)
+    return _view([brief], None, lang, True)
 
 
-def _view(briefs: list[Brief], digest: Digest | None, lang: Lang) -> DigestView:
+def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool) -> DigestView:
     duplicates = digest.duplicates if digest else []
-    articles = [_article(i, brief, duplicates) for i, brief in enumerate(briefs, 1)]
-    by_id = {a.article.id: a for a in articles}
     stories = digest.stories if digest else []
-    # A story may cite paragraphs its members' briefs do not: quote those too.
-    for story in stories:
-        for claim in [story.summary, *story.claims]:
-            for cite in claim.cites:
-                if (member := by_id.get(cite.article)) is not None:
-                    member.quoted = sorted(set(member.quoted) | _in_range(member, cite.paragraphs))
-    story_views = [
-        StoryView(
-            number=i,
-            title=story.title,
-            members=[
-                (by_id[a].label, by_id[a].anchor) if a in by_id else (a, None)
-                for a in story.articles
-            ],
-            summary=_statement(story.summary, by_id),
-            claims=[_statement(claim, by_id) for claim in story.claims],
-        )
-        for i, story in enumerate(stories, 1)
+    by_brief_id = {b.article.id: b for b in briefs}
+    # Reading order: each story's members as the story lists them, then the rest.
+    order = [a for story in stories for a in story.articles if a in by_brief_id]
+    order += [b.article.id for b in briefs]
+    order = list(dict.fromkeys(order))
+    articles = [
+        _article(i, by_brief_id[aid], duplicates, appendix) for i, aid in enumerate(order, 1)
     ]
+    by_id = {a.article.id: a for a in articles}
+    # A story or the week may cite paragraphs no brief does: quote those too.
+    week = digest.week if digest else []
+    statements: list[StoryClaim | TimelineEntry] = [*week]
+    for story in stories:
+        statements += [story.summary, *story.claims, *story.timeline]
+    for claim in statements:
+        for cite in claim.cites:
+            if (member := by_id.get(cite.article)) is not None:
+                member.quoted = sorted(set(member.quoted) | _in_range(member, cite.paragraphs))
+    shown: set[str] = set()
+    story_views = []
+    for i, story in enumerate(stories, 1):
+        flags: dict[str, list[Finding]] = {}
+        for finding in story.findings:
+            if finding.severity == "error":
+                flags.setdefault(finding.where, []).append(finding)
+        own = [by_id[a] for a in story.articles if a in by_id and a not in shown]
+        shown |= {a.article.id for a in own}
+        story_views.append(
+            StoryView(
+                number=i,
+                title=story.title,
+                members=[
+                    (by_id[a].label, by_id[a].anchor) if a in by_id else (a, None)
+                    for a in story.articles
+                ],
+                summary=_statement(story.summary, by_id, flags.get("summary", [])),
+                claims=[
+                    _statement(claim, by_id, flags.get(f"claims[{ci}]", []))
+                    for ci, claim in enumerate(story.claims)
+                ],
+                timeline=[
+                    _statement(step, by_id, flags.get(f"timeline[{ti}]", []))
+                    for ti, step in enumerate(story.timeline)
+                ],
+                briefs=own,
+                title_flags=flags.get("title", []),
+            )
+        )
+    week_flags: dict[str, list[Finding]] = {}
+    for finding in digest.week_findings if digest else []:
+        if finding.severity == "error":
+            week_flags.setdefault(finding.where, []).append(finding)
+    week_views = [
+        _statement(point, by_id, week_flags.get(f"week[{i}]", [])) for i, point in enumerate(week)
+    ]
+    flagged = sum(a.flag_count for a in articles)
+    flagged += sum(flagged_count(s.findings) for s in stories)
+    flagged += len(week_flags)
     return DigestView(
         langs=["en", "zh"] if lang == "both" else [lang],
         period=digest.period if digest else None,
         articles=articles,
         stories=story_views,
+        week=week_views,
+        loose=[a for a in articles if a.article.id not in shown],
         duplicates=duplicates,
         failures=digest.failures if digest else [],
         meta=digest.meta if digest else None,
+        appendix=appendix,
+        flagged=flagged,
     )
 
 
-def _article(number: int, brief: Brief, duplicates: list[Duplicate]) -> ArticleView:
+def _article(number: int, brief: Brief, duplicates: list[Duplicate], appendix: bool) -> ArticleView:
     paths = {path for path, _ in brief.claims_with_paths()}
     findings: dict[str, list[Finding]] = {}
     for finding in brief.errors:
@@ -277,6 +406,7 @@ def _article(number: int, brief: Brief, duplicates: list[Duplicate]) -> ArticleV
         # A flag on something that is not a claim (a title, say) must still be seen.
         unplaced=[f for f in brief.errors if f.where not in paths],
         duplicates=[d for d in duplicates if d.kept == brief.article.id],
+        appendix=appendix,
     )
     cited = {n for _, claim in brief.claims_with_paths() for n in claim.cites}
     view.quoted = sorted(_in_range(view, cited))
@@ -287,7 +417,9 @@ def _in_range(view: ArticleView, numbers: Iterable[int]) -> set[int]:
     return {n for n in numbers if 1 <= n <= len(view.article.paragraphs)}
 
 
-def _statement(claim: StoryClaim, by_id: dict[str, ArticleView]) -> Statement:
+def _statement(
+    claim: StoryClaim | TimelineEntry, by_id: dict[str, ArticleView], flags: list[Finding]
+) -> Statement:
     cites = []
     for cite in claim.cites:
         member = by_id.get(cite.article)
@@ -295,6 +427,6 @@ def _statement(claim: StoryClaim, by_id: dict[str, ArticleView]) -> Statement:
             links = [ParagraphLink(n, None) for n in cite.paragraphs]
             cites.append(CrossCite(cite.article, None, links))
         else:
-            links = [member.link(n) for n in cite.paragraphs]
-            cites.append(CrossCite(member.label, member.anchor, links))
-    return Statement(en=claim.en, zh=claim.zh, cites=cites)
+            cites.append(member.cite(cite.paragraphs, member.label))
+    date = claim.date if isinstance(claim, TimelineEntry) else ""
+    return Statement(en=claim.en, zh=claim.zh, cites=cites, flags=flags, date=date)

@@ -1,9 +1,10 @@
 """One self-contained HTML file of a digest or a brief: no remote assets, phone and print ready.
 
-Citations link to the cited paragraph, quoted under its brief with the anchor
-`a-<article id>-p<n>`: `[3]` inside a brief, `[A2 ¶3]` in a story. All model and article text
-goes through autoescape (after `clean`: no bidi or control characters); only http(s)
-addresses become links.
+Each citation group is one chip (`[3,5]` inside a brief, `[A2 ¶3,5]` in a story) that links
+to the first cited paragraph, quoted in the sources at the end with the anchor
+`a-<article id>-p<n>`, and shows the quoted text on hover or focus (CSS only, no script).
+All model and article text goes through autoescape (after `clean`: no bidi or control
+characters), attributes included; only http(s) addresses become links.
 """
 
 from __future__ import annotations
@@ -46,9 +47,9 @@ def _render(view: DigestView, title: str) -> str:
     return page.render(v=view, css=css, title=title)
 
 
-def render_digest_html(digest: Digest, lang: Lang = "en") -> str:
-    """Render a digest as one self-contained HTML page."""
-    view = digest_view(digest, lang)
+def render_digest_html(digest: Digest, lang: Lang = "en", appendix: bool = True) -> str:
+    """Render a digest as one self-contained HTML page (`appendix`: the cited paragraphs)."""
+    view = digest_view(digest, lang, appendix)
     return _render(view, f"{view.ui('title')} · {view.period_text(view.langs[0])}")
 
 

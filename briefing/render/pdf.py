@@ -2,8 +2,9 @@
 
 Fonts come from `pylopdf-fonts-zh-cn` (Noto Sans SC, Noto Serif SC) and Typst's own
 Libertinus Serif; system fonts are ignored so every machine gives the same PDF, with the
-fonts subsetted and embedded. Citations are internal links to the cited paragraphs, quoted
-under each brief: `[3]` inside a brief, `[A2 ¶3]` in a story.
+fonts subsetted and embedded. Each citation group is one internal link to the first cited
+paragraph, quoted in the appendix after the stories: `[3,5]` inside a brief, `[A2 ¶3]` in a
+story. Headings make the PDF outline; the contents link to the stories with their pages.
 """
 
 from __future__ import annotations
@@ -69,9 +70,9 @@ def _template() -> Template:
     return load_template("digest.typ.j2", _finalize, filters)
 
 
-def digest_typst(digest: Digest, lang: Lang = "en") -> str:
+def digest_typst(digest: Digest, lang: Lang = "en", appendix: bool = True) -> str:
     """The Typst source of a digest, every text from the model or article escaped."""
-    view = digest_view(digest, lang)
+    view = digest_view(digest, lang, appendix)
     return _template().render(v=view, title=view.ui("title"))
 
 
@@ -81,9 +82,10 @@ def brief_typst(brief: Brief, lang: Lang = "en") -> str:
     return _template().render(v=brief_view(brief, lang), title=title)
 
 
-def render_digest_pdf(digest: Digest, lang: Lang, output: Path) -> None:
-    """Render a digest as a PDF file at `output`, fonts embedded."""
-    _compile(digest_typst(digest, lang), output, "digest")
+def render_digest_pdf(digest: Digest, lang: Lang, output: Path, appendix: bool = True) -> None:
+    """Render a digest as a PDF file at `output`, fonts embedded (`appendix`: the cited
+    paragraphs after the stories, where the citations link)."""
+    _compile(digest_typst(digest, lang, appendix), output, "digest")
 
 
 def render_brief_pdf(brief: Brief, lang: Lang, output: Path) -> None:

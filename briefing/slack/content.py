@@ -1,8 +1,9 @@
 """What a brief or a digest shows in Slack, as units of blocks in reading order.
 
 The layout follows the Markdown renderers: a brief is its core viewpoint and titled groups of
-cited claims; a digest is its stories (synthesis, claims citing `[A2 ¶3]`, member articles),
-then the numbered sources with links and who else reported them, the failures and a footer.
+cited claims; a digest is its counts, the week in brief, its stories (synthesis, timeline,
+claims citing `[A2 ¶3]`, member articles), then the numbered sources with links and who
+else reported them, the failures and a footer, in the order of the other outputs.
 The digest's per-article briefs are not repeated in Slack: they are in the Markdown, HTML
 and PDF outputs.
 """
@@ -101,7 +102,7 @@ def brief_content(brief: Brief, lang: Lang) -> Content:
     if article.unplaced:
         unverified = view.ui("unverified")
         items = [
-            f"⚠ _{md.text(unverified)}: {md.text(f.where)}: {md.text(f.detail)}_"
+            f"⚠ _{md.text(unverified)}: {md.text(f.where)}: {md.text(view.flag(f))}_"
             for f in article.unplaced
         ]
         content.units.append(Unit(unverified, sections(items, note)))
@@ -112,7 +113,7 @@ def digest_content(digest: Digest, lang: Lang) -> Content:
     """A digest: counts, each story with its synthesis, sources, failures, how it was made."""
     view = digest_view(digest, lang)
     first = view.langs[0]
-    counts = [" · ".join(label for _, label in view.counts(one)) for one in view.langs]
+    counts = [" · ".join(label for _, label, _ in view.counts(one)) for one in view.langs]
     content = Content(
         title=f"{view.ui('title')} · {view.period_text(first)}",
         summary=counts[0],
@@ -121,6 +122,13 @@ def digest_content(digest: Digest, lang: Lang) -> Content:
     )
     note = content.note
     content.units.append(Unit("", contexts([md.text(c) for c in counts], note)))
+    if view.week:
+        items = [f"*{md.text(view.ui('week'))}*"]
+        items += [
+            _bullet([_statement(p, one) for one in view.langs]) + _flags(p.flags, view)
+            for p in view.week
+        ]
+        content.units.append(Unit(view.ui("week"), sections(items, note)))
     by_label = {a.label: a for a in view.articles}
     for story in view.stories:
         content.units.append(_story_unit(story, view, by_label, note))
@@ -144,8 +152,18 @@ def _story_unit(
         head.append(f"*{md.text(story.title.zh)}*")
     head += [_statement(story.summary, one) for one in view.langs]
     # One item: the synthesis stays in one block whenever it fits in one.
-    blocks = sections(["\n".join(head)], note)
-    claims = [_bullet([_statement(c, one) for one in view.langs]) for c in story.claims]
+    blocks = sections(["\n".join(head) + _flags(story.summary.flags, view)], note)
+    steps = [
+        _bullet([f"*{md.text(step.date)}* {_statement(step, one)}" for one in view.langs])
+        + _flags(step.flags, view)
+        for step in story.timeline
+    ]
+    if steps:
+        blocks += sections([f"_{md.text(view.ui('timeline'))}_", *steps], note)
+    claims = [
+        _bullet([_statement(c, one) for one in view.langs]) + _flags(c.flags, view)
+        for c in story.claims
+    ]
     blocks += sections(claims, note)
     members = ", ".join(
         md.link(by_label[label].url, label) if label in by_label else md.text(label)
@@ -192,7 +210,7 @@ def _bullet(lines: list[str]) -> str:
 
 def _flags(findings: list[Finding], view: DigestView) -> str:
     label = md.text(view.ui("unverified", view.langs[0]))
-    return "".join(f" ⚠ _{label}: {md.text(f.detail)}_" for f in findings)
+    return "".join(f" ⚠ _{label}: {md.text(view.flag(f))}_" for f in findings)
 
 
 def _group_title(number: int, en: str, zh: str, lang: Lang) -> str:

@@ -1,0 +1,93 @@
+"""What a flag tells a reader: a finding's kind in plain words, in English or Chinese.
+
+A finding's `detail` is written for the re-ask ("cite the paragraphs it rests on"): it tells
+the model what to fix. A reader needs to know what could not be verified. Each known kind has
+its reader wording here, with the quantity the detail names when there is one ("the cited
+paragraph does not contain 700 billion"); a kind this table does not know (a new check)
+falls back to its detail, so it is never hidden.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.models import Finding
+
+# The quantity the number checks name first in their detail: "700 billion not found in …",
+# "700 billion appears nowhere in the article", "… appears in none of the story's articles".
+_QUANTITY = re.compile(r"^(?P<q>.+?) (?:not found in|appears nowhere|appears in none)\b")
+# Where the number checks say the quantity does appear: "it appears in paragraph 2".
+_ELSEWHERE = re.compile(r"; it appears (?P<where>in [^;]+|only in the title)")
+# The sides of a bilingual mismatch: "the English states 700 billion; the Chinese has …".
+_MISMATCH = re.compile(r"^the (?P<side>English|Chinese) states (?P<q>.+?); the ")
+
+# (English, Chinese) for each kind; {q} is the quantity, when the detail names one.
+_WORDING: dict[str, tuple[str, str]] = {
+    "cite-missing": ("no source paragraph is cited", "未引用任何原文段落"),
+    "cite-out-of-range": (
+        "it cites a paragraph the source does not have",
+        "引用了原文中不存在的段落",
+    ),
+    "number-not-in-cited": (
+        "the cited paragraph does not contain {q}",
+        "所引段落中没有 {q}",
+    ),
+    "number-not-in-source": ("{q} is not in the source", "原文中没有 {q}"),
+    "text-not-in-cited": (
+        "the cited paragraphs do not appear to say this",
+        "所引段落似乎并未提及此内容",
+    ),
+    "bilingual-mismatch": (
+        "the English and Chinese give different figures",
+        "中英文所述数字不一致",
+    ),
+    "empty-text": ("the English or the Chinese text is missing", "缺少英文或中文文本"),
+    "part-not-briefed": (
+        "part of the article could not be summarised; this brief does not cover all of it",
+        "文章有部分内容未能处理，本简报未涵盖全文",
+    ),
+    "check-failed": (
+        "the checks could not run on this statement",
+        "核查未能在此陈述上运行",
+    ),
+}
+# When a number kind's detail names no quantity we can read.
+_NO_QUANTITY = {
+    "number-not-in-cited": (
+        "the cited paragraphs do not contain a number it states",
+        "所引段落中没有其所述数字",
+    ),
+    "number-not-in-source": ("a number it states is not in the source", "其所述数字不见于原文"),
+}
+_PARAGRAPH = re.compile(r"\bparagraphs? ([\d, and-]+)")
+
+
+def reader_flag(finding: Finding, lang: str, labels: dict[str, str] | None = None) -> str:
+    """The flag in words a reader understands, in `lang` ("en" or "zh"); `labels` names
+    articles as the reader knows them (`A2` for an article id)."""
+    zh = lang == "zh"
+    forms = _WORDING.get(finding.kind)
+    if forms is None:  # a kind added after this table: its detail is all there is
+        return finding.detail
+    text = forms[1 if zh else 0]
+    if "{q}" not in text:
+        if finding.kind == "bilingual-mismatch" and (m := _MISMATCH.match(finding.detail)):
+            q = m["q"]
+            return f"{text}（{q}）" if zh else f"{text} ({q})"
+        return text
+    m = _QUANTITY.match(finding.detail)
+    if m is None:
+        return _NO_QUANTITY[finding.kind][1 if zh else 0]
+    out = text.format(q=m["q"])
+    elsewhere = _ELSEWHERE.search(finding.detail)
+    if elsewhere and not zh and elsewhere["where"] != "only in the title":
+        where = _PARAGRAPH.sub(r"¶\1", elsewhere["where"].removeprefix("in "))
+        for article_id, label in (labels or {}).items():
+            where = where.replace(article_id, label)
+        out += f" (it is in {where})"
+    return out
+
+
+def flagged_count(findings: list[Finding]) -> int:
+    """How many statements carry at least one error: a claim with two flags counts once."""
+    return len({f.where for f in findings if f.severity == "error"})
