@@ -146,9 +146,7 @@ def test_the_embedded_face_draws_the_chinese(
     browser: Any, pages: dict[str, Path], name: str, width: int
 ) -> None:
     page = _open(browser, pages[name], width)
-    faces = page.evaluate(
-        "[...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status])"
-    )
+    faces = page.evaluate("[...document.fonts].map(f => [f.family.replace(/\"/g, ''), f.status])")
     assert [FAMILY, "loaded"] in faces, faces
     assert page.evaluate(f"document.fonts.check('16px \"{FAMILY}\"', '中')")
     # Drawn by the embedded face: a Chinese line is as wide in the page's own stack as in the

@@ -41,7 +41,9 @@ def week() -> Prepared:
 
 def _book(prepared: Prepared, *, with_week: bool = True) -> dict[str, str]:
     book = {f"[1] {a.paragraphs[0]}": _answer(a.id) for a in prepared.articles}
-    book |= {f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in prepared.stories if len(s) > 1}
+    book |= {
+        f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in prepared.stories if len(s) > 1
+    }
     if with_week:
         book[WEEK_MARKER] = _answer("week")
     return book
@@ -135,18 +137,17 @@ def test_the_estimate_counts_the_week_call(week: Prepared) -> None:
     est = estimate_run(one, settings)
     assert est.total.tokens_in == sum(a.tokens_in for a in est.articles)  # no week call
     assert est.total.tokens_out == sum(a.tokens_out for a in est.articles)
-    two = alone.model_copy(
-        update={"articles": alone.articles[:2], "stories": alone.stories[:2]}
-    )
+    two = alone.model_copy(update={"articles": alone.articles[:2], "stories": alone.stories[:2]})
     est = estimate_run(two, settings)
     outs = [a.tokens_out for a in est.articles]
     assert est.total.tokens_in == sum(a.tokens_in for a in est.articles) + WEEK_PROMPT + sum(outs)
     assert est.total.tokens_out == sum(outs) + WEEK_ANSWER
     # The full week reads at most its 8 top stories; the estimate grows with the week call.
     full = estimate_run(week, settings)
-    assert full.cost_usd is not None and full.total.tokens_out > sum(
-        a.tokens_out for a in full.articles
-    ) + WEEK_ANSWER
+    assert (
+        full.cost_usd is not None
+        and full.total.tokens_out > sum(a.tokens_out for a in full.articles) + WEEK_ANSWER
+    )
 
 
 def _briefs_of(digest_week: Prepared) -> tuple[list, list]:  # type: ignore[type-arg]
