@@ -2,11 +2,11 @@
 
 Each answer in examples/answers/ was written by hand as a careful analyst would answer (see
 examples/README.md): `<article id>.json` for an article's brief, `story-<first article
-id>.json` for a story's synthesis, `week.json` for the weekly example's week in brief. This runs the real pipeline - ingest, dedupe, stories,
-prompts, the openai client, validation, grounding - against a local stand-in server that
-returns the authored answer for the article or story in the request, and records the
-exchanges as cassettes. Run it after any change to a prompt, the schema, the story grouping
-or the default model:
+id>.json` for a story's synthesis, `week.json` for the weekly example's week in brief. This
+runs the real pipeline - ingest, dedupe, stories, prompts, the openai client, validation,
+grounding - against a local stand-in server that returns the authored answer for the
+article, story or week in the request, and records the exchanges as cassettes. Run it after
+any change to a prompt, the schema, the story grouping or the default model:
 
     python scripts/record_examples.py
 """
