@@ -252,6 +252,12 @@ class StoryAnswer(Model):
     claims: Annotated[list[StoryClaimAnswer], Field(min_length=1, max_length=8)]
 
 
+class WeekAnswer(Model):
+    """The structured answer the week prompt asks for: the week in brief's points."""
+
+    points: Annotated[list[StoryClaimAnswer], Field(min_length=1, max_length=8)]
+
+
 class Copy(Model):
     """A dropped copy as it was read, so the output can say "also reported by …"."""
 

@@ -2,11 +2,11 @@
 
 Each answer in examples/answers/ was written by hand as a careful analyst would answer (see
 examples/README.md): `<article id>.json` for an article's brief, `story-<first article
-id>.json` for a story's synthesis. This runs the real pipeline - ingest, dedupe, stories,
-prompts, the openai client, validation, grounding - against a local stand-in server that
-returns the authored answer for the article or story in the request, and records the
-exchanges as cassettes. Run it after any change to a prompt, the schema, the story grouping
-or the default model:
+id>.json` for a story's synthesis, `week.json` for the weekly example's week in brief. This
+runs the real pipeline - ingest, dedupe, stories, prompts, the openai client, validation,
+grounding - against a local stand-in server that returns the authored answer for the
+article, story or week in the request, and records the exchanges as cassettes. Run it after
+any change to a prompt, the schema, the story grouping or the default model:
 
     python scripts/record_examples.py
 """
@@ -65,6 +65,11 @@ def story_book(stories: list[list[str]]) -> dict[str, str]:
     return {f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in stories if len(s) > 1}
 
 
+def week_book() -> dict[str, str]:
+    """The marker only the week-in-brief request carries → the week's authored points."""
+    return {"<<<STORIES\n": _answer("week")}
+
+
 def _recording(server: StandIn, cassette: Path) -> Stack:
     """A client stack that talks to the stand-in and records into a fresh `cassette`."""
     cassette.unlink(missing_ok=True)
@@ -87,9 +92,9 @@ def record_single(input_name: str, cassette_name: str) -> None:
 
 
 def record_weekly(folder: str, cassette_name: str) -> None:
-    """Run the weekly example, recording every brief and story synthesis."""
+    """Run the weekly example, recording every brief, story synthesis and the week in brief."""
     prepared = prepare([str(EXAMPLES / folder)], Window())
-    book = brief_book(prepared.articles) | story_book(prepared.stories)
+    book = brief_book(prepared.articles) | story_book(prepared.stories) | week_book()
     cassette = EXAMPLES / cassette_name
     with StandIn(answer_book(book)) as server:
         # One call at a time, so the cassette's order, and its diff, is the same every time.
@@ -99,6 +104,9 @@ def record_weekly(folder: str, cassette_name: str) -> None:
         _report(f"{folder}: {brief.article.id}", brief.findings, brief.meta.attempts)
     for story in digest.stories:
         _report(f"{folder}: story {'+'.join(story.articles)}", story.findings, 1)
+    _report(f"{folder}: week in brief ({len(digest.week)} points)", digest.week_findings, 1)
+    for warning in digest.meta.warnings:
+        print(f"{folder}: WARNING {warning}")
     for failure in digest.failures:
         print(f"{folder}: FAILED {failure.input}: {failure.error}")
     _stamp(cassette)

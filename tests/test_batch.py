@@ -33,12 +33,16 @@ from briefing.prompts import render_messages
 from briefing.settings import resolve_settings
 
 WEEKLY = EXAMPLES / "weekly"
+INPUTS = sorted(str(p) for p in WEEKLY.iterdir() if p.suffix != ".html")  # see `prepared`
 KEY = "sk-test-batch-0123456789abcdef"
+WEEK = "<<<STORIES\n"  # only the week in brief's request carries it (asked live, not batched)
 
 
 @pytest.fixture(scope="module")
 def prepared() -> Prepared:
-    return prepare([str(WEEKLY)], Window())
+    # The bundled week without its web page, whose authored brief is wrong on purpose (see
+    # examples/PROVENANCE.md) and so gets a live re-ask: here every brief comes from a batch.
+    return prepare(INPUTS, Window())
 
 
 def _answer(name: str) -> str:
@@ -55,6 +59,7 @@ def _book(prepared: Prepared, *, without: tuple[str, ...] = ()) -> dict[str, str
     book |= {
         f"## Article {s[0]}\n": _answer(f"story-{s[0]}") for s in prepared.stories if len(s) > 1
     }
+    book[WEEK] = _answer("week")
     return book
 
 
@@ -147,8 +152,8 @@ def test_briefs_come_from_the_batch_and_only_stories_go_live(prepared: Prepared)
         digest = build_digest(prepared, stack.llm, stack.settings)
         live = _chat_calls(server, start)
     stories = [s for s in prepared.stories if len(s) > 1]
-    assert len(live) == len(stories) == 4
-    assert all("## Article" in text for text in live)  # story syntheses, no brief
+    assert len(live) == len(stories) + 1 == 5
+    assert all("## Article" in text or WEEK in text for text in live)  # stories, the week
     assert len(digest.briefs) == 12 and digest.failures == []
     assert all(b.meta.attempts == 0 for b in digest.briefs)  # from the cache, no re-ask
     shoigu = next(b for b in digest.briefs if b.article.id == "781dc613f876")
@@ -193,7 +198,7 @@ def test_a_second_run_resumes_the_same_batch(
     with StandIn(answer_book(book), routes=service.route) as server:
         args = [
             "weekly",
-            str(WEEKLY),
+            *INPUTS,
             "--base-url",
             server.base_url,
             "-o",
@@ -230,7 +235,7 @@ def test_a_second_run_resumes_the_same_batch(
         assert "Batch batch_standin1 completed: 12 answer(s) stored" in second.stderr
         digest = Digest.model_validate_json((out / "digest.json").read_text("utf-8"))
         assert len(digest.briefs) == 12 and digest.meta.usage.prompt_tokens > 0
-        assert len(_chat_calls(server)) == 4  # the story syntheses only
+        assert len(_chat_calls(server)) == 5  # the story syntheses and the week in brief only
 
         before = len(server.requests)
         third = CliRunner().invoke(app, args)
@@ -260,7 +265,7 @@ def test_failed_lines_are_asked_live_and_listed(prepared: Prepared) -> None:
     assert f"article {missing} (HTTP 404" in warned
     assert f"article {invalid} (the answer did not validate" in warned
     assert "asked live at the full price" in warned
-    briefs_asked = [t for t in live if "## Article" not in t]
+    briefs_asked = [t for t in live if "## Article" not in t and WEEK not in t]
     assert len(briefs_asked) == 2  # exactly the two without a usable batch answer
     assert len(digest.briefs) == 12 and digest.failures == []
     [state] = load_states(state_folder(_cached(stack)))
@@ -274,7 +279,7 @@ def test_an_expired_batch_keeps_what_was_answered(prepared: Prepared) -> None:
         stack = _stack(server)
         outcome = prefill_briefs(prepared.articles, stack)
         digest = build_digest(prepared, stack.llm, stack.settings)
-        briefs_asked = [t for t in _chat_calls(server) if "## Article" not in t]
+        briefs_asked = [t for t in _chat_calls(server) if "## Article" not in t and WEEK not in t]
     assert outcome.stored == 5 and len(outcome.warnings) == 7
     assert all("could not be executed before the completion window" in w for w in outcome.warnings)
     assert len(briefs_asked) == 7 and len(digest.briefs) == 12

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -113,8 +114,11 @@ def test_no_remote_assets(digest: Digest) -> None:
     page = Page(html)
     assert not {"link", "script", "img", "iframe", "object", "embed"} & set(page.tags)
     assert page.sources == []
-    assert "@import" not in html and "url(" not in html
+    assert "@import" not in html
+    # The one url() is the embedded Chinese font, a data URI (briefing/render/fonts.py).
+    assert re.findall(r"url\((.{0,23})", html) == ["data:font/woff2;base64,"]
     assert "default-src 'none'" in html  # the CSP would block any that slipped in
+    assert "font-src data:;" in html or 'font-src data:"' in html
 
 
 def test_chinese_present_and_language_marked(digest: Digest) -> None:

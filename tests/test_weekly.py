@@ -123,8 +123,12 @@ def test_full_run_writes_every_format_and_survives_a_failed_call(
     assert "b.json" in markdown and "broken.html" in markdown  # the failures footer
     assert "Failed:" in result.stderr
 
-    # The rerun asks only for what failed: the answer already received comes from the cache.
+    # The rerun asks only for what failed: the answer already received comes from the cache;
+    # with two stories now, the week in brief is asked too (two points of the bundled week's;
+    # the first cites an article of the bundled week that is not in this one).
     book.update(_book(REGULATION))
+    points = json.loads((EXAMPLES / "answers" / "week.json").read_text("utf-8"))["points"]
+    book["<<<STORIES\n"] = json.dumps({"points": [points[2], points[6]]}, ensure_ascii=False)
     with StandIn(answer_book(book)) as server:
         result = run(
             "weekly",
@@ -140,9 +144,11 @@ def test_full_run_writes_every_format_and_survives_a_failed_call(
         )
         asked = [r.body["messages"][-1]["content"] for r in server.requests]
     assert first_calls >= 2
-    assert len(asked) == 1 and "稀土管理条例" in asked[0]
+    assert len(asked) == 2 and "稀土管理条例" in asked[0] and "<<<STORIES" in asked[1]
     digest = Digest.model_validate_json((out / "digest.json").read_text("utf-8"))
     assert len(digest.briefs) == 2 and digest.meta.cached_calls == 1
+    assert len(digest.week) == 2 and {f.where for f in digest.week_findings} == {"week[0]"}
+    assert "b55ae467ecf3, which is not in this digest" in digest.week_findings[0].detail
 
     # Nothing changed: a third run makes no model call at all.
     with StandIn(answer_book(book)) as server:
@@ -160,7 +166,7 @@ def test_full_run_writes_every_format_and_survives_a_failed_call(
         )
         assert server.requests == []
     assert result.exit_code == 1  # the unreadable files are still listed
-    assert "2 answers from the cache" in result.stderr
+    assert "3 answers from the cache" in result.stderr
 
 
 def test_a_story_synthesis_failure_keeps_the_briefs(

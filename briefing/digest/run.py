@@ -16,6 +16,8 @@ from briefing.brief.summarize import summarize_article
 from briefing.digest.pool import INTERRUPTED, Interrupted, Job, Pool
 from briefing.digest.prepare import Prepared
 from briefing.digest.synthesis import story_of_one, synthesize_story
+from briefing.digest.week import Week, week_in_brief
+from briefing.errors import BriefingError
 from briefing.llm.base import LLM, CallStats
 from briefing.llm.stack import Stack, build_stack
 from briefing.models import (
@@ -137,10 +139,19 @@ def build_digest(
     # Top stories first: the most articles, then the order they were read in.
     order = {aid: n for n, aid in enumerate(prepared.inputs)}
     stories.sort(key=lambda s: (-len(s.articles), min(order.get(a, 0) for a in s.articles)))
+    week, stopped = Week([], [], Usage()), pool.interrupted
+    if not stopped:
+        try:
+            week = _week(stories, briefs, llm, warnings)
+        except KeyboardInterrupt:  # the digest of what is done is kept
+            stopped = True
+    usage += week.usage
     digest = Digest(
         period=prepared.period,
         stories=stories,
         briefs=briefs,
+        week=week.points,
+        week_findings=week.findings,
         duplicates=prepared.duplicates,
         failures=failures,
         meta=DigestMeta(
@@ -151,9 +162,21 @@ def build_digest(
             warnings=warnings,
         ),
     )
-    if pool.interrupted:
+    if stopped:
         raise Interrupted(digest)
     return digest
+
+
+def _week(stories: list[Story], briefs: list[Brief], llm: LLM, warnings: list[str]) -> Week:
+    """The week in brief on top of the finished stories; its failure is a warning only."""
+    try:
+        return week_in_brief(stories, briefs, llm)
+    except BriefingError as exc:  # the stories and briefs stand without it
+        warnings.append(f"No week in brief: {exc}")
+    except KeyboardInterrupt:
+        warnings.append(f"No week in brief: {INTERRUPTED}")
+        raise
+    return Week([], [], Usage())
 
 
 def plan_digest(prepared: Prepared) -> Plan:

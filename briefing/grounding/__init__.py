@@ -7,6 +7,14 @@ the paragraphs it cites, the English and Chinese stating the same quantities, no
 from briefing.grounding.checks import check_brief
 from briefing.grounding.numbers import extract_quantities
 from briefing.grounding.quantity import Quantity, agree, supports
-from briefing.grounding.story import check_story
+from briefing.grounding.story import check_story, check_week
 
-__all__ = ["Quantity", "agree", "check_brief", "check_story", "extract_quantities", "supports"]
+__all__ = [
+    "Quantity",
+    "agree",
+    "check_brief",
+    "check_story",
+    "check_week",
+    "extract_quantities",
+    "supports",
+]

@@ -38,7 +38,19 @@ def check_story(story: Story, articles: dict[str, Article]) -> list[Finding]:
     return findings
 
 
-def _check(where: str, claim: StoryClaim, sources: dict[str, _Source]) -> list[Finding]:
+def check_week(points: list[StoryClaim], articles: dict[str, Article]) -> list[Finding]:
+    """Every finding on the week in brief (`week[i]`): each point checked as a story claim,
+    its cites against any article of the digest's stories."""
+    sources = {aid: _Source(article) for aid, article in articles.items()}
+    findings: list[Finding] = []
+    for i, point in enumerate(points):
+        findings += guarded(f"week[{i}]", _check, f"week[{i}]", point, sources, "this digest")
+    return findings
+
+
+def _check(
+    where: str, claim: StoryClaim, sources: dict[str, _Source], scope: str = "this story"
+) -> list[Finding]:
     plain = Claim(en=claim.en, zh=claim.zh, cites=[])
     findings = _blank(where, plain)
     cited: list[tuple[str, int]] = []
@@ -47,7 +59,7 @@ def _check(where: str, claim: StoryClaim, sources: dict[str, _Source]) -> list[F
     for cite in claim.cites:
         source = sources.get(cite.article)
         if source is None:
-            detail = f"cites article {cite.article}, which is not in this story"
+            detail = f"cites article {cite.article}, which is not in {scope}"
             findings.append(_finding(where, "cite-out-of-range", detail))
             continue
         n = len(source.paragraphs)

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from briefing.models import Brief, Digest
 from briefing.render.digest_view import DigestView, brief_view, digest_view
 from briefing.render.escape import clean
+from briefing.render.fonts import font_face
 from briefing.render.markdown import Lang
 from briefing.resources import data_dir
 
@@ -44,7 +45,9 @@ def _template() -> tuple[Template, Markup]:
 
 def _render(view: DigestView, title: str) -> str:
     page, css = _template()
-    return page.render(v=view, css=css, title=title)
+    # Rendered twice: the first time to learn which Chinese characters the page holds.
+    text = page.render(v=view, css=css, fontface=Markup(""), title=title)
+    return page.render(v=view, css=css, fontface=font_face(text), title=title)
 
 
 def render_digest_html(digest: Digest, lang: Lang = "en", appendix: bool = True) -> str:

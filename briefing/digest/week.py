@@ -1,0 +1,86 @@
+"""The week in brief: 5-8 one-line points across the digest's top stories, each cited.
+
+Made from what is already paid for: the stories' syntheses and, for a story of one article,
+that article's brief. One model call per digest (through the same client stack, so cached
+and counted), none when the digest has a single story: its points are then its own
+statements. The points are grounded by the story checks (briefing.grounding.check_week);
+there is no re-ask, so the call stays one: what the checks find is flagged for the reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from briefing.grounding import check_week
+from briefing.llm.base import LLM
+from briefing.models import (
+    ArticleCite,
+    Brief,
+    Finding,
+    Story,
+    StoryClaim,
+    Usage,
+    WeekAnswer,
+)
+from briefing.prompts import render_messages
+
+PROMPT = "week"
+TOP_STORIES = 8  # the stories the week in brief is drawn from, top first
+MAX_POINTS = 8
+
+
+@dataclass(frozen=True)
+class Week:
+    """The week in brief, what the checks found on it, and what its call cost."""
+
+    points: list[StoryClaim]
+    findings: list[Finding]
+    usage: Usage
+
+
+@dataclass(frozen=True)
+class _StoryLines:
+    """A story as the week prompt shows it: its title, members and cited statements."""
+
+    title_en: str
+    title_zh: str
+    articles: list[str]
+    lines: list[StoryClaim]
+
+
+def week_in_brief(stories: list[Story], briefs: list[Brief], llm: LLM) -> Week:
+    """The week in brief over the top stories (already sorted top first).
+
+    No stories: no points. One story: its statements, without a call. More: one call.
+    Raises what the call raises (an LLMError); the caller keeps the digest without it.
+    """
+    top = stories[:TOP_STORIES]
+    by_id = {brief.article.id: brief for brief in briefs}
+    articles = {aid: by_id[aid].article for story in top for aid in story.articles if aid in by_id}
+    shown = [_lines(story, by_id) for story in top]
+    if not top:
+        return Week([], [], Usage())
+    if len(top) == 1:
+        points = shown[0].lines[:MAX_POINTS]
+        return Week(points, check_week(points, articles), Usage())
+    messages = render_messages(PROMPT, stories=shown)
+    answer = llm.complete(messages, WeekAnswer, name=PROMPT)
+    points = [
+        StoryClaim(en=p.en, zh=p.zh, cites=[ArticleCite(**c.model_dump()) for c in p.cites])
+        for p in answer.value.points
+    ]
+    return Week(points, check_week(points, articles), answer.usage)
+
+
+def _lines(story: Story, briefs: dict[str, Brief]) -> _StoryLines:
+    """A story's cited statements: its synthesis, or for one article its brief's claims."""
+    lines = [story.summary, *story.claims]
+    if len(story.articles) == 1 and not story.claims and story.articles[0] in briefs:
+        aid = story.articles[0]
+        lines += [
+            StoryClaim(
+                en=claim.en, zh=claim.zh, cites=[ArticleCite(article=aid, paragraphs=claim.cites)]
+            )
+            for _, claim in briefs[aid].claims_with_paths()[1:]  # [0]: the summary
+        ]
+    return _StoryLines(story.title.en, story.title.zh, story.articles, lines)
