@@ -13,18 +13,19 @@ import typer
 # typer carries its own copy of click (pyproject asks for a typer that does).
 from typer._click import Context
 from typer._click.exceptions import ClickException
-from typer.core import TyperGroup
 
 from briefing import __version__
 from briefing.cli.article import check, ingest, summarize
 from briefing.cli.cache import cache_app
 from briefing.cli.common import HELP
+from briefing.cli.config import config
+from briefing.cli.help import Command, Group
 from briefing.cli.slack import slack_app
 from briefing.cli.weekly import estimate, weekly
 from briefing.errors import EXIT_BUG
 
 
-class _Commands(TyperGroup):
+class _Commands(Group):
     """The command group: an unexpected exception is reported as a bug, exit 70, so that it
     never looks like "some inputs failed" (1) or a user mistake (2)."""
 
@@ -92,7 +93,8 @@ def main(
     ctx.with_resource(terminate_as_interrupt())
 
 
-for command in (ingest, summarize, check, weekly, estimate):
-    app.command()(command)
+for command in (ingest, summarize, check, weekly, estimate, config):
+    app.command(cls=Command)(command)
+app.command("doctor", cls=Command, hidden=True)(config)  # what some users type for it
 app.add_typer(cache_app, name="cache")
 app.add_typer(slack_app, name="slack")

@@ -37,21 +37,26 @@ class Format(StrEnum):
     pdf = "pdf"
 
 
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name (env BRIEFING_MODEL).")]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", metavar="NAME", help="Model name (env BRIEFING_MODEL).")
+]
 ProviderOpt = Annotated[
     str | None,
     typer.Option(
         "--provider",
+        metavar="NAME",
         help="openai, deepseek, qwen, moonshot, ollama, openai-compatible, or "
         "langchain:package.module:ClassName.",
     ),
 ]
 BaseUrlOpt = Annotated[
-    str | None, typer.Option("--base-url", help="An OpenAI-compatible endpoint URL.")
+    str | None, typer.Option("--base-url", metavar="URL", help="An OpenAI-compatible endpoint URL.")
 ]
 ReplayOpt = Annotated[
     Path | None,
-    typer.Option("--replay", help="Answer from a recorded cassette instead of the network."),
+    typer.Option(
+        "--replay", metavar="FILE", help="Answer from a recorded cassette instead of the network."
+    ),
 ]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Ask the model even if the answer is cached.")

@@ -34,10 +34,15 @@ if TYPE_CHECKING:
     from briefing.slack.target import SlackTarget
 
 InputsArg = Annotated[
-    list[str], typer.Argument(help="Files, folders, globs and .jsonl feeds, mixed.")
+    list[str],
+    typer.Argument(metavar="INPUTS", help="Files, folders, globs and .jsonl feeds, mixed."),
 ]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="First day, YYYY-MM-DD.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day, YYYY-MM-DD.")]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", metavar="DATE", help="First day, YYYY-MM-DD.")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", metavar="DATE", help="Last day, YYYY-MM-DD.")
+]
 WeekOpt = Annotated[str | None, typer.Option("--week", help="An ISO week instead: 2025-W43.")]
 
 
@@ -55,10 +60,13 @@ def weekly(
     until: UntilOpt = None,
     week: WeekOpt = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Folder for the outputs ('-' prints the plan).")
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="FOLDER", help="Folder for the outputs ('-' prints the plan)."
+        ),
     ] = Path("weekly-brief"),
     formats: Annotated[
-        str, typer.Option(help="Comma-separated: md, html, pdf, json.")
+        str, typer.Option(metavar="LIST", help="Comma-separated: md, html, pdf, json.")
     ] = "md,html,pdf,json",
     lang: LangOpt = Lang.en,
     dry_run: Annotated[
@@ -96,6 +104,7 @@ def weekly(
         typer.Option(
             "--concurrency",
             min=1,
+            metavar="N",
             help="Model calls at once [default: the "
             "provider's, e.g. 8 for openai; `concurrency` in the config file].",
         ),
