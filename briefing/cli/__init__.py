@@ -6,6 +6,8 @@ Heavy modules are imported inside the commands, so `--help` stays instant.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -28,6 +30,38 @@ from briefing.errors import EXIT_BUG
 class _Commands(Group):
     """The command group: an unexpected exception is reported as a bug, exit 70, so that it
     never looks like "some inputs failed" (1) or a user mistake (2)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """As click's, but its own errors ("No such option") are shown by `err`: in colour on
+        a terminal, as briefing's are."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            result = super().main(
+                args, prog_name, complete_var, False, windows_expand_args, **extra
+            )
+        except ClickException as exc:
+            import io
+
+            from briefing.cli.common import err
+
+            shown = io.StringIO()
+            exc.show(file=shown)
+            err(shown.getvalue().rstrip("\n"))
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        # Not standalone, click returns an Exit's code, or the command's result (None).
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: Context) -> Any:
         try:

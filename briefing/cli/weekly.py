@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from briefing.digest.prepare import Prepared
     from briefing.models import Digest, Estimate, Plan
     from briefing.slack.target import SlackTarget
+
+log = logging.getLogger(__name__)
 
 InputsArg = Annotated[
     list[str],
@@ -148,7 +151,7 @@ def weekly(
         )
         workers = concurrency or settings.concurrency
         err(
-            f"Briefing {_count(len(prepared.articles), 'article')} with {settings.model}, "
+            f"Briefing {count(len(prepared.articles), 'article')} with {settings.model}, "
             f"{workers} at a time…"
         )
         with progress_display(err) as show:
@@ -168,6 +171,7 @@ def weekly(
                 err(exc.hint or "")
                 raise typer.Exit(exc.exit_code) from None
         digest, interrupted = run.digest, run.interrupted
+        log.info("render: %s into %s", ", ".join(wanted), output)
         try:
             for path in write_digest(digest, output, wanted, lang.value):
                 err(f"Wrote {path}")
@@ -256,10 +260,16 @@ def _weekly_report(digest: Digest) -> None:
     )
     for warning in meta.warnings:
         err(f"Warning: {warning}")
-    for failure in digest.failures:
+    from briefing.digest.pool import INTERRUPTED
+
+    failed = [f for f in digest.failures if f.error != INTERRUPTED]
+    for failure in failed:
         err(f"Failed: {failure.input}: {failure.error}")
+    stopped = len(digest.failures) - len(failed)
+    if stopped:
+        err(f"Not briefed, the run was interrupted: {count(stopped, 'article')}.")
     if digest.failures:
-        err("Run the same command again to retry the failures; answers received are cached.")
+        err("Run the same command again to brief the rest; answers received are cached.")
 
 
 def estimate(
@@ -298,8 +308,3 @@ def estimate(
         f"{result.total.tokens_in:,} tokens in, {result.total.tokens_out:,} out expected, "
         f"cost {cost}"
     )
-
-
-def _count(n: int, noun: str) -> str:
-    """`1 article`, `2 articles`."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
