@@ -71,7 +71,35 @@ def prepare_weekly(
     from briefing.ingest.size import resolve_max_bytes
 
     window = parse_window(since, until, week)
-    return prepare(inputs, window, max_bytes=resolve_max_bytes(max_bytes))
+    prepared = prepare(inputs, window, max_bytes=resolve_max_bytes(max_bytes))
+    _log_prepared(prepared)
+    return prepared
+
+
+def _log_prepared(prepared: Prepared) -> None:
+    """What -v shows of the steps before any model call: period, dedupe, stories."""
+    import logging
+
+    from briefing.counts import count
+
+    log = logging.getLogger("briefing.digest")
+    period = prepared.period
+    log.info(
+        "period %s to %s: %s kept, %d outside it, %s unreadable",
+        period.start,
+        period.end,
+        count(len(prepared.articles), "article"),
+        prepared.skipped.outside_period,
+        count(len(prepared.failures), "input"),
+    )
+    dropped = sum(len(d.dropped) for d in prepared.duplicates)
+    log.info("dedupe: %s merged into the article kept", count(dropped, "duplicate"))
+    shared = sum(len(s) > 1 for s in prepared.stories)
+    log.info(
+        "stories: %s, %d of several articles (each synthesised by one call)",
+        count(len(prepared.stories), "story"),
+        shared,
+    )
 
 
 def run_weekly(prepared: Prepared, settings: Settings, **options: Any) -> WeeklyRun:

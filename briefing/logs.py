@@ -129,6 +129,22 @@ def level_for(verbosity: int) -> int:
     return logging.DEBUG if verbosity >= 2 else logging.INFO if verbosity == 1 else logging.WARNING
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler on whatever `sys.stderr` is when a record comes: while the progress display
+    runs, rich has swapped in a proxy that prints above the display instead of through it."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass  # always the current sys.stderr
+
+
 def setup_logging(verbosity: int, stream: TextIO | None = None) -> Callable[[], None]:
     """Log to `stream` (stderr) at the level `verbosity` asks for, secrets masked.
 
@@ -136,7 +152,7 @@ def setup_logging(verbosity: int, stream: TextIO | None = None) -> Callable[[], 
     secrets forgotten (the CLI calls it when the command ends; tests run many in a process).
     """
     remember_configured()
-    handler = logging.StreamHandler(stream or sys.stderr)
+    handler = logging.StreamHandler(stream) if stream else _Stderr()
     handler.setLevel(level_for(verbosity))
     handler.setFormatter(logging.Formatter(VERBOSE_FORMAT if verbosity else "%(message)s"))
     handler.addFilter(RedactingFilter(SECRETS))

@@ -232,7 +232,7 @@ def test_a_second_run_resumes_the_same_batch(
         second = CliRunner().invoke(app, args)
         assert second.exit_code == 0, second.output
         assert "Resuming batch batch_standin1 (in_progress, 6/12 done)" in second.stderr
-        assert "Batch batch_standin1 completed: 12 answer(s) stored" in second.stderr
+        assert "Batch batch_standin1 completed: 12 answers stored" in second.stderr
         digest = Digest.model_validate_json((out / "digest.json").read_text("utf-8"))
         assert len(digest.briefs) == 12 and digest.meta.usage.prompt_tokens > 0
         assert len(_chat_calls(server)) == 5  # the story syntheses and the week in brief only

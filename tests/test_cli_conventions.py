@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from support.cli import SHOIGU, SHOIGU_REPLAY, run
+
+from briefing.counts import count
+from briefing.errors import InputError
+from briefing.slack.post import check_resume
 
 
 @pytest.mark.parametrize(
@@ -23,11 +29,69 @@ def test_dash_h_is_help(args: list[str]) -> None:
     assert short.stdout == run(*args, "--help").stdout
 
 
-def test_no_count_reads_s_in_parentheses() -> None:
-    sources = "".join(
-        p.read_text(encoding="utf-8") for p in (ROOT / "briefing" / "cli").glob("*.py")
+def _message_strings(path: Path) -> list[str]:
+    """The string literals of a module that are not docstrings: its messages."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docs
+    ]
+
+
+PARENTHESISED_PLURAL = re.compile(r"\b(?!https?\(s\))[a-z]+\(s\)")
+
+
+def test_no_message_counts_with_s_in_parentheses() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}: {text!r}"
+        for path in sorted((ROOT / "briefing").rglob("*.py"))
+        for text in _message_strings(path)
+        if PARENTHESISED_PLURAL.search(text)
+    ]
+    assert found == []
+
+
+def test_the_plural_check_sees_a_message_in_an_f_string(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        '"""Reads http(s) and file(s) in a docstring: not a message."""\n'
+        'def f(n):\n    """answer(s) here too."""\n    return f"{n} answer(s) stored"\n',
+        "utf-8",
     )
-    assert "(s)" not in sources
+    found = [t for t in _message_strings(module) if PARENTHESISED_PLURAL.search(t)]
+    assert found == [" answer(s) stored"]
+
+
+@pytest.mark.parametrize(
+    ("n", "word", "expected"),
+    [
+        (1, "story", "1 story"),
+        (2, "story", "2 stories"),
+        (0, "day", "0 days"),
+        (1_000, "answer", "1,000 answers"),
+        (1, "brief request", "1 brief request"),
+    ],
+)
+def test_count_reads_as_words(n: int, word: str, expected: str) -> None:
+    assert count(n, word) == expected
+
+
+def test_slack_and_batch_messages_count_in_words() -> None:
+    with pytest.raises(InputError) as one:
+        check_resume(1, False, 3, None)
+    assert "outside the 1 message this file makes" in one.value.message
+    with pytest.raises(InputError) as two:
+        check_resume(2, False, 3, None)
+    assert "outside the 2 messages this file makes" in two.value.message
 
 
 def test_the_report_counts_calls_in_words() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -284,7 +285,16 @@ def test_weekly_ctrl_c_writes_what_is_done_and_exits_130(
     assert 2 <= len(digest.briefs) <= 3  # the two shown, and the one in flight at Ctrl-C
     assert len(digest.briefs) + len(digest.failures) == len(week.articles)
     assert {f.error for f in digest.failures} == {"interrupted"}
-    assert "brief interrupted:" in result.stderr
+    assert "brief not started:" in result.stderr
+    # The run's last progress line counts what the digest holds.
+    tally = re.search(
+        r"^(\d+) of 12 briefed(?:, (\d+) interrupted)?, (\d+) not started$",
+        result.stderr,
+        re.MULTILINE,
+    )
+    assert tally is not None, result.stderr
+    briefed, in_flight, not_started = (int(n or 0) for n in tally.groups())
+    assert briefed == len(digest.briefs) and briefed + in_flight + not_started == 12
 
 
 class FakeClock:

@@ -8,6 +8,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from briefing.cli import app
@@ -55,3 +56,34 @@ def test_readme_command_runs(
         assert "**Core Viewpoint**" in (out / "brief.md").read_text("utf-8")
     else:
         assert "**Core Viewpoint**" in result.stdout or "**核心观点**" in result.stdout
+
+
+def test_the_sample_is_what_its_command_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The block under "What you get" is the stdout of the command just above it, exactly."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"One article at a time:\n\n```bash\n(briefing [^\n]+)\n```", text)
+    sample = re.search(r"## What you get\n\n[^`]*```\n(.*?)```\n", text, re.DOTALL)
+    assert command is not None and sample is not None
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, shlex.split(command.group(1))[1:])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == sample.group(1)
+
+
+def test_the_command_table_lists_every_command() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("## Commands") :].split("\n\n", 2)[1]
+    listed = set(re.findall(r"^\| `briefing ([a-z]+(?: [a-z]+)?)", table, re.MULTILINE))
+    listed |= set(re.findall(r"/ `briefing ([a-z]+ [a-z]+)", table))
+    group = typer.main.get_command(app)
+    expected = set()
+    for name in group.list_commands(None):  # type: ignore[attr-defined, arg-type]
+        command = group.get_command(None, name)  # type: ignore[attr-defined, arg-type]
+        if command.hidden:
+            continue
+        subs = getattr(command, "commands", None)
+        expected |= {f"{name} {sub}" for sub in subs} if subs else {name}
+    assert expected <= listed, expected - listed

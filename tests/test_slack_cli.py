@@ -156,7 +156,7 @@ def test_resuming_a_thread_needs_its_ts(slack: SlackStandIn, digest_file: Path) 
     assert result.exit_code == 2
     assert "Add --thread-ts with the ts of message 1" in result.stderr
     result = run(str(digest_file), "--webhook", slack.webhook_url, "--resume-from", "9")
-    assert result.exit_code == 2 and f"outside the {TOTAL} message(s)" in result.stderr
+    assert result.exit_code == 2 and f"outside the {TOTAL} messages" in result.stderr
     assert slack.requests == []
 
 

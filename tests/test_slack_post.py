@@ -53,7 +53,7 @@ def test_429_that_does_not_stop_is_reported(slack: SlackStandIn) -> None:
     error = caught.value
     assert error.exit_code == EXIT_PROVIDER
     assert [p.number for p in error.posted] == [1]
-    assert "still rate limiting (HTTP 429, Retry-After 1 s) after 6 attempt(s)" in error.message
+    assert "still rate limiting (HTTP 429, Retry-After 1 s) after 6 attempts." in error.message
     assert "Already posted: message 1." in error.message
     assert "briefing slack post d.json --resume-from 2," in str(error.hint)
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Generic
 
+from briefing.counts import count
 from briefing.errors import LLMError
 from briefing.llm.base import LLM, ChatMessage, T
 from briefing.models import Finding, Usage
 from briefing.prompts import render_text
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ def ask_grounded(
     if not kept.errors:
         return kept
     errors = [f for f in kept.findings if f.severity == "error"]
+    log.info("checks: %s on the %s answer; asking once more", count(len(errors), "error"), name)
     retry = [
         *messages,
         ChatMessage(role="assistant", content=first.raw),
@@ -54,6 +59,7 @@ def ask_grounded(
         return replace(kept, usage=kept.usage + spent, attempts=kept.attempts + exc.attempts)
     usage, attempts = first.usage + second.usage, first.attempts + second.attempts
     revised = Grounded(second.value, check(second.value), second.model, usage, attempts)
+    log.info("checks: %s left after the re-ask", count(revised.errors, "error"))
     # On a tie the revision, which was asked to mend the first.
     if revised.errors <= kept.errors:
         return revised

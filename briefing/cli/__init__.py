@@ -6,6 +6,8 @@ Heavy modules are imported inside the commands, so `--help` stays instant.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -13,20 +15,53 @@ import typer
 # typer carries its own copy of click (pyproject asks for a typer that does).
 from typer._click import Context
 from typer._click.exceptions import ClickException
-from typer.core import TyperGroup
 
 from briefing import __version__
 from briefing.cli.article import check, ingest, summarize
 from briefing.cli.cache import cache_app
 from briefing.cli.common import HELP
+from briefing.cli.config import config
+from briefing.cli.help import Command, Group
 from briefing.cli.slack import slack_app
 from briefing.cli.weekly import estimate, weekly
 from briefing.errors import EXIT_BUG
 
 
-class _Commands(TyperGroup):
+class _Commands(Group):
     """The command group: an unexpected exception is reported as a bug, exit 70, so that it
     never looks like "some inputs failed" (1) or a user mistake (2)."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """As click's, but its own errors ("No such option") are shown by `err`: in colour on
+        a terminal, as briefing's are."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            result = super().main(
+                args, prog_name, complete_var, False, windows_expand_args, **extra
+            )
+        except ClickException as exc:
+            import io
+
+            from briefing.cli.common import err
+
+            shown = io.StringIO()
+            exc.show(file=shown)
+            err(shown.getvalue().rstrip("\n"))
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            typer.echo("Aborted!", err=True)
+            sys.exit(1)
+        # Not standalone, click returns an Exit's code, or the command's result (None).
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: Context) -> Any:
         try:
@@ -92,7 +127,8 @@ def main(
     ctx.with_resource(terminate_as_interrupt())
 
 
-for command in (ingest, summarize, check, weekly, estimate):
-    app.command()(command)
+for command in (ingest, summarize, check, weekly, estimate, config):
+    app.command(cls=Command)(command)
+app.command("doctor", cls=Command, hidden=True)(config)  # what some users type for it
 app.add_typer(cache_app, name="cache")
 app.add_typer(slack_app, name="slack")

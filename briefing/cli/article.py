@@ -78,7 +78,10 @@ def _article_view(article: Article) -> str:
 
 
 def ingest(
-    source: Annotated[str, typer.Argument(help="A file (.txt .md .html .json .jsonl), URL or -.")],
+    source: Annotated[
+        str,
+        typer.Argument(metavar="SOURCE", help="A file (.txt .md .html .json .jsonl), URL or -."),
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the Article JSON.")] = False,
     max_bytes: MaxBytesOpt = None,
 ) -> None:
@@ -95,7 +98,9 @@ def ingest(
 
 
 def summarize(
-    source: Annotated[str, typer.Argument(help="The article: a file, a URL, or - for stdin.")],
+    source: Annotated[
+        str, typer.Argument(metavar="SOURCE", help="The article: a file, a URL, or - for stdin.")
+    ],
     lang: LangOpt = Lang.en,
     fmt: Annotated[
         Format | None,
@@ -106,7 +111,8 @@ def summarize(
         ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+        Path | None,
+        typer.Option("-o", "--output", metavar="FILE", help="Write here instead of stdout."),
     ] = None,
     model: ModelOpt = None,
     provider: ProviderOpt = None,
@@ -256,7 +262,8 @@ def check(
     brief_file: Annotated[
         Path,
         typer.Argument(
-            help="A brief JSON file (briefing.brief/1) or a digest.json (briefing.digest/1)."
+            metavar="FILE",
+            help="A brief JSON file (briefing.brief/1) or a digest.json (briefing.digest/1).",
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,

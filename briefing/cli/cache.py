@@ -7,8 +7,10 @@ from typing import Annotated
 import typer
 
 from briefing.cli.common import HELP, count, user_errors
+from briefing.cli.help import Command, Group
 
 cache_app = typer.Typer(
+    cls=Group,
     context_settings=HELP,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -16,7 +18,7 @@ cache_app = typer.Typer(
 )
 
 
-@cache_app.command()
+@cache_app.command(cls=Command)
 def stats() -> None:
     """Where the cache is, how many answers it holds and what they cost to get."""
     from briefing.llm.cache import ResponseCache
@@ -32,7 +34,7 @@ def stats() -> None:
         typer.echo(f"oldest {s.oldest}, newest {s.newest} (UTC)")
 
 
-@cache_app.command()
+@cache_app.command(cls=Command)
 def clear(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TextIO
 
 import typer
 
+from briefing.counts import count as count  # the commands import it from here
 from briefing.errors import BriefingError, InputError
 from briefing.signals import EXIT_TERMINATED, exit_code
 
@@ -37,21 +38,26 @@ class Format(StrEnum):
     pdf = "pdf"
 
 
-ModelOpt = Annotated[str | None, typer.Option("--model", help="Model name (env BRIEFING_MODEL).")]
+ModelOpt = Annotated[
+    str | None, typer.Option("--model", metavar="NAME", help="Model name (env BRIEFING_MODEL).")
+]
 ProviderOpt = Annotated[
     str | None,
     typer.Option(
         "--provider",
+        metavar="NAME",
         help="openai, deepseek, qwen, moonshot, ollama, openai-compatible, or "
         "langchain:package.module:ClassName.",
     ),
 ]
 BaseUrlOpt = Annotated[
-    str | None, typer.Option("--base-url", help="An OpenAI-compatible endpoint URL.")
+    str | None, typer.Option("--base-url", metavar="URL", help="An OpenAI-compatible endpoint URL.")
 ]
 ReplayOpt = Annotated[
     Path | None,
-    typer.Option("--replay", help="Answer from a recorded cassette instead of the network."),
+    typer.Option(
+        "--replay", metavar="FILE", help="Answer from a recorded cassette instead of the network."
+    ),
 ]
 NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Ask the model even if the answer is cached.")
@@ -63,9 +69,36 @@ MaxCostOpt = Annotated[
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the rendered brief.")]
 
 
+def colour(stream: TextIO) -> bool:
+    """Colour on a terminal; never with NO_COLOR set (no-color.org); always with FORCE_COLOR."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+_LABELS = {"Error:": "red", "Warning:": "yellow"}
+
+
 def err(text: str) -> None:
-    """A line on stderr: progress, reports and errors never mix with the output."""
-    typer.echo(text, err=True)
+    """A line on stderr: progress, reports and errors never mix with the output.
+
+    A line that starts with "Error:" or "Warning:" has it in bold red or yellow when stderr
+    is a colour terminal (see `colour`); model and article text is never styled.
+    """
+    stream = sys.stderr
+    if colour(stream):
+        lines = []
+        for line in text.split("\n"):
+            label = next((k for k in _LABELS if line.startswith(k)), None)
+            if label:
+                line = typer.style(label, fg=_LABELS[label], bold=True) + line[len(label) :]
+            lines.append(line)
+        typer.echo("\n".join(lines), err=True, color=True)
+        return
+    typer.echo(text, err=True, color=False)
 
 
 @contextmanager
@@ -151,17 +184,6 @@ def make_stack(
         max_cost=max_cost,
         rate_limited=rate_limited,
     )
-
-
-def count(n: int, word: str, plural: str | None = None) -> str:
-    """`1 story`, `2 stories`, `0 answers`: a count as a message reads it."""
-    if n == 1:
-        return f"{n:,} {word}"
-    if plural is None:
-        plural = (
-            word[:-1] + "ies" if word.endswith("y") and word[-2:-1] not in "aeiou" else word + "s"
-        )
-    return f"{n:,} {plural}"
 
 
 def cost_text(cost: float | None) -> str:

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from briefing.cli.help import Command, Group
+
 if TYPE_CHECKING:
     from briefing.models import Brief, Digest
     from briefing.slack.blocks import SlackMessage
 
 slack_app = typer.Typer(
+    cls=Group,
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals hold the webhook URL and the token
@@ -34,27 +37,36 @@ class Lang(StrEnum):
     both = "both"
 
 
-@slack_app.command()
+@slack_app.command(cls=Command)
 def post(
-    file: Annotated[Path, typer.Argument(help="A brief or digest JSON file.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A brief or digest JSON file.")],
     webhook: Annotated[
         str | None,
         typer.Option(
-            "--webhook", help="Incoming webhook URL (env SLACK_WEBHOOK_URL).", show_default=False
+            "--webhook",
+            metavar="URL",
+            help="Incoming webhook URL (env SLACK_WEBHOOK_URL).",
+            show_default=False,
         ),
     ] = None,
     token: Annotated[
         str | None,
         typer.Option(
-            "--token", help="Bot token, xoxb-… (env SLACK_BOT_TOKEN).", show_default=False
+            "--token",
+            metavar="TOKEN",
+            help="Bot token, xoxb-… (env SLACK_BOT_TOKEN).",
+            show_default=False,
         ),
     ] = None,
     channel: Annotated[
-        str | None, typer.Option("--channel", help="Channel ID or name, with a bot token.")
+        str | None,
+        typer.Option("--channel", metavar="CHANNEL", help="Channel ID or name, with a bot token."),
     ] = None,
     api_url: Annotated[
         str | None,
-        typer.Option("--api-url", help="Web API root [default: https://slack.com/api/]."),
+        typer.Option(
+            "--api-url", metavar="URL", help="Web API root [default: https://slack.com/api/]."
+        ),
     ] = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the messages.")] = Lang.en,
     dry_run: Annotated[
@@ -62,12 +74,19 @@ def post(
     ] = False,
     resume_from: Annotated[
         int,
-        typer.Option("--resume-from", min=1, help="Start at this message (after a partial post)."),
+        typer.Option(
+            "--resume-from",
+            min=1,
+            metavar="N",
+            help="Start at this message (after a partial post).",
+        ),
     ] = 1,
     thread_ts: Annotated[
         str | None,
         typer.Option(
-            "--thread-ts", help="With --resume-from and a bot token: the thread (ts of message 1)."
+            "--thread-ts",
+            metavar="TS",
+            help="With --resume-from and a bot token: the thread (ts of message 1).",
         ),
     ] = None,
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -33,11 +34,18 @@ if TYPE_CHECKING:
     from briefing.models import Digest, Estimate, Plan
     from briefing.slack.target import SlackTarget
 
+log = logging.getLogger(__name__)
+
 InputsArg = Annotated[
-    list[str], typer.Argument(help="Files, folders, globs and .jsonl feeds, mixed.")
+    list[str],
+    typer.Argument(metavar="INPUTS", help="Files, folders, globs and .jsonl feeds, mixed."),
 ]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="First day, YYYY-MM-DD.")]
-UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day, YYYY-MM-DD.")]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", metavar="DATE", help="First day, YYYY-MM-DD.")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", metavar="DATE", help="Last day, YYYY-MM-DD.")
+]
 WeekOpt = Annotated[str | None, typer.Option("--week", help="An ISO week instead: 2025-W43.")]
 
 
@@ -55,10 +63,13 @@ def weekly(
     until: UntilOpt = None,
     week: WeekOpt = None,
     output: Annotated[
-        Path, typer.Option("-o", "--output", help="Folder for the outputs ('-' prints the plan).")
+        Path,
+        typer.Option(
+            "-o", "--output", metavar="FOLDER", help="Folder for the outputs ('-' prints the plan)."
+        ),
     ] = Path("weekly-brief"),
     formats: Annotated[
-        str, typer.Option(help="Comma-separated: md, html, pdf, json.")
+        str, typer.Option(metavar="LIST", help="Comma-separated: md, html, pdf, json.")
     ] = "md,html,pdf,json",
     lang: LangOpt = Lang.en,
     appendix: Annotated[
@@ -103,6 +114,7 @@ def weekly(
         typer.Option(
             "--concurrency",
             min=1,
+            metavar="N",
             help="Model calls at once [default: the "
             "provider's, e.g. 8 for openai; `concurrency` in the config file].",
         ),
@@ -146,7 +158,7 @@ def weekly(
         )
         workers = concurrency or settings.concurrency
         err(
-            f"Briefing {_count(len(prepared.articles), 'article')} with {settings.model}, "
+            f"Briefing {count(len(prepared.articles), 'article')} with {settings.model}, "
             f"{workers} at a time…"
         )
         with progress_display(err) as show:
@@ -166,6 +178,7 @@ def weekly(
                 err(exc.hint or "")
                 raise typer.Exit(exc.exit_code) from None
         digest, interrupted = run.digest, run.interrupted
+        log.info("render: %s into %s", ", ".join(wanted), output)
         try:
             for path in write_digest(digest, output, wanted, lang.value, appendix=appendix):
                 err(f"Wrote {path}")
@@ -254,10 +267,16 @@ def _weekly_report(digest: Digest) -> None:
     )
     for warning in meta.warnings:
         err(f"Warning: {warning}")
-    for failure in digest.failures:
+    from briefing.digest.pool import INTERRUPTED
+
+    failed = [f for f in digest.failures if f.error != INTERRUPTED]
+    for failure in failed:
         err(f"Failed: {failure.input}: {failure.error}")
+    stopped = len(digest.failures) - len(failed)
+    if stopped:
+        err(f"Not briefed, the run was interrupted: {count(stopped, 'article')}.")
     if digest.failures:
-        err("Run the same command again to retry the failures; answers received are cached.")
+        err("Run the same command again to brief the rest; answers received are cached.")
 
 
 def estimate(
@@ -296,8 +315,3 @@ def estimate(
         f"{result.total.tokens_in:,} tokens in, {result.total.tokens_out:,} out expected, "
         f"cost {cost}"
     )
-
-
-def _count(n: int, noun: str) -> str:
-    """`1 article`, `2 articles`."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"

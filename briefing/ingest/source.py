@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import sys
 from pathlib import Path
 from typing import BinaryIO
 
+from briefing.counts import count
 from briefing.errors import InputError
 from briefing.ingest.encoding import decode_bytes
 from briefing.ingest.fetch import DEFAULT_DEADLINE, fetch_url
@@ -15,6 +17,8 @@ from briefing.ingest.jsonfile import parse_json, parse_jsonl
 from briefing.ingest.size import DEFAULT_MAX_BYTES, read_file, too_big
 from briefing.ingest.text import parse_text
 from briefing.models import Article
+
+log = logging.getLogger(__name__)
 
 # File extension -> reader kind.
 READERS = {
@@ -127,7 +131,16 @@ def read_source(
     A URL is given `timeout` seconds for each read and `deadline` seconds in all.
     """
     if source == "-":
-        return _read_stdin(stdin, max_bytes)
-    if _URL.match(source):
-        return _read_url(source, max_bytes, timeout, deadline)
-    return _read_path(source, max_bytes)
+        articles = _read_stdin(stdin, max_bytes)
+    elif _URL.match(source):
+        articles = _read_url(source, max_bytes, timeout, deadline)
+    else:
+        articles = _read_path(source, max_bytes)
+    paragraphs = sum(len(a.paragraphs) for a in articles)
+    log.info(
+        "ingest: %s: %s, %s",
+        source,
+        count(len(articles), "article"),
+        count(paragraphs, "paragraph"),
+    )
+    return articles

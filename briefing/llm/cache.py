@@ -186,9 +186,16 @@ class CachedLLM:
                 pass  # stored under an older schema: ask again
             else:
                 self.stats.count(hits=1)
+                log.info(
+                    "cache hit: the %s answer (%s) from %s, nothing paid",
+                    name,
+                    model,
+                    self.cache.path,
+                )
                 return Completion[schema](  # type: ignore[valid-type]
                     value=value, raw=raw, model=model, usage=Usage(), attempts=0
                 )
+        log.debug("cache miss: asking %s for the %s answer", self.model, name)
         completion = self.inner.complete(messages, schema, name=name)
         # `raw` is the text the answer was validated from (briefing.llm.structured).
         self.cache.put(key, completion.raw, completion.model, completion.usage)

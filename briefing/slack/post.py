@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from http.client import HTTPException
 from typing import Any, Protocol
 
+from briefing.counts import count
 from briefing.errors import EXIT_PROVIDER, BriefingError, InputError
 from briefing.models import Brief, Digest
 from briefing.render.markdown import Lang
@@ -137,7 +138,7 @@ def _send_waiting(
                 raise _Failed(
                     Failure(
                         f"Slack is still rate limiting (HTTP 429, Retry-After {limited.wait:g} s) "
-                        f"after {attempt + 1} attempt(s)",
+                        f"after {count(attempt + 1, 'attempt')}",
                         f"Wait {limited.wait:g} s (as Slack asks) or a few minutes; Slack takes "
                         "about one message a second per channel.",
                         delivered=False,
@@ -153,7 +154,7 @@ def check_resume(total: int, threaded: bool, start: int, thread_ts: str | None) 
     """InputError unless message `start` exists and a resumed thread names its first ts."""
     if not 1 <= start <= total:
         raise InputError(
-            f"--resume-from {start} is outside the {total} message(s) this file makes.",
+            f"--resume-from {start} is outside the {count(total, 'message')} this file makes.",
             f"Give a number from 1 to {total}: the first message that was not posted.",
         )
     if thread_ts and not threaded:

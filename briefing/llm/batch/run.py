@@ -30,6 +30,7 @@ from openai.types import Batch
 from pydantic import BaseModel
 
 from briefing.brief.request import brief_request
+from briefing.counts import count
 from briefing.errors import BriefingError, ConfigError, InputError, LLMError
 from briefing.llm import failures
 from briefing.llm.base import ChatMessage
@@ -193,8 +194,9 @@ def run_batch(
     for name in dict.fromkeys(r.name for r in new):
         states.append(_submit([r for r in new if r.name == name], client, chat, folder))
         progress(
-            f"Submitted batch {states[-1].batch_id}: {len(states[-1].requests)} "
-            f"{name} request(s) at the batch price, answered within 24 h."
+            f"Submitted batch {states[-1].batch_id}: "
+            f"{count(len(states[-1].requests), f'{name} request')} at the batch price, "
+            "answered within 24 h."
         )
 
     deadline, polls, broken = clock() + wait, 0, []
@@ -383,8 +385,9 @@ def _done_line(state: BatchState) -> str:
     usage, cost = state.usage, state.cost_usd
     price = "unknown cost" if cost is None else f"${cost:.4f} at the batch price"
     return (
-        f"Batch {state.batch_id} {state.status}: {len(state.requests) - len(state.errors)} "
-        f"answer(s) stored in the cache, {len(state.errors)} without one · "
+        f"Batch {state.batch_id} {state.status}: "
+        f"{count(len(state.requests) - len(state.errors), 'answer')} stored in the cache, "
+        f"{len(state.errors)} without one · "
         f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {price}"
     )
 
