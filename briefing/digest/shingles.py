@@ -1,17 +1,15 @@
-"""Text normalisation shared by dedupe and stories: sentences, character n-grams, numbers."""
+"""Text normalisation shared by dedupe and stories: sentences and character n-grams."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-# Full-width 。！？； become ASCII under NFKC, so both forms end a sentence here.
-_SENTENCE_END = re.compile(r"[。!?;\n]+")
+# The sentence ends in both widths (NFKC folds ！？； to ASCII), read on the text as written so a
+# sentence keeps its own characters for the number extraction (NFKC turns ， into a comma).
+_SENTENCE_END = re.compile(r"[。!?;！？；﹗﹖﹔︕︖︔\n]+")
 # \W is "not alphanumeric" in Unicode (str.isalnum), so this keeps letters and digits only.
 _NOT_ALNUM = re.compile(r"[\W_]+")
-# A comma only groups thousands when exactly three digits follow: "2009，2010" (NFKC "2009,2010")
-# is two numbers, "4,347" is one.
-_NUMBER = re.compile(r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?")
 
 
 def normalise(text: str) -> str:
@@ -24,13 +22,12 @@ def ngrams(normalised: str, n: int) -> list[str]:
     return [normalised[i : i + n] for i in range(len(normalised) - n + 1)]
 
 
+def split_sentences(text: str) -> list[tuple[str, str]]:
+    """Each sentence of a text as written and normalised, those empty once normalised left out."""
+    pairs = ((part, normalise(part)) for part in _SENTENCE_END.split(text))
+    return [(raw, norm) for raw, norm in pairs if norm]
+
+
 def sentences(text: str) -> list[str]:
     """The normalised sentences of a text, empty ones left out."""
-    parts = (normalise(part) for part in _SENTENCE_END.split(unicodedata.normalize("NFKC", text)))
-    return [part for part in parts if part]
-
-
-def numbers(text: str) -> set[str]:
-    """The distinct numbers written in digits (full-width included), thousands commas dropped."""
-    folded = unicodedata.normalize("NFKC", text)
-    return {match.replace(",", "") for match in _NUMBER.findall(folded)}
+    return [norm for _, norm in split_sentences(text)]

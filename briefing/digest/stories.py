@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from itertools import combinations
 
 from briefing.digest.shingles import ngrams, normalise
@@ -123,9 +124,31 @@ def _average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: flo
     return [root(i) for i in range(n)]
 
 
-def group_stories(articles: list[Article], *, threshold: float = THRESHOLD) -> list[list[str]]:
-    """Group related articles (unique ids) into stories; singletons are stories too."""
+def group_stories(
+    articles: list[Article],
+    *,
+    threshold: float = THRESHOLD,
+    linked: Iterable[tuple[str, str]] = (),
+) -> list[list[str]]:
+    """Group related articles (unique ids) into stories; singletons are stories too.
+
+    `linked`: pairs of ids that belong to one story whatever their similarity (the
+    near-identical reports of successive events that deduplication kept apart).
+    """
     roots = _average_linkage(len(articles), similarities(articles), threshold)
+    position = {a.id: i for i, a in enumerate(articles)}
+    joined = {r: r for r in roots}
+
+    def top(r: int) -> int:
+        while joined[r] != r:
+            r = joined[r]
+        return r
+
+    for a, b in linked:
+        if a in position and b in position:
+            x, y = top(roots[position[a]]), top(roots[position[b]])
+            joined[max(x, y)] = min(x, y)
+    roots = [top(r) for r in roots]
     stories: dict[int, list[str]] = {}
     for i, r in enumerate(roots):
         stories.setdefault(r, []).append(articles[i].id)
