@@ -10,14 +10,15 @@ sentence index finds; the whole-article overlap then decides.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
-from itertools import groupby
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from briefing.digest.events import Conflict, differ, states_a_number
+from briefing.digest.lsh import candidate_pairs, signatures
 from briefing.digest.shingles import ngrams, split_sentences
 from briefing.models import Article, Duplicate
 
@@ -30,8 +31,7 @@ SENTENCE_CARRIED = 0.5
 # permutations (8 bands of 4) catch a sentence at Jaccard 0.7 with probability 0.89, 0.8 with
 # 0.985, and a copy repeats several; on the bench they found as many planted copies as 64 did
 # in two thirds of the time.
-SENTENCE_JACCARD = 0.5
-NUM_PERM = 32
+SENTENCE_JACCARD = 0.5  # the S-curve of briefing.digest.lsh's 8 bands of 4 rows
 # Shorter sentences (datelines, subheads like 增加煤炭进口量) say little about copying.
 MIN_INDEXED_CHARS = 10
 # A sentence found in more articles than this is boilerplate (a byline, a disclaimer): it is
@@ -45,8 +45,12 @@ class _Sentence:
 
     norm: str
     raw: str
-    grams: frozenset[str]
     weight: int  # its characters over all its occurrences in the article
+
+    @cached_property
+    def grams(self) -> frozenset[str]:
+        """Its 3-grams: only built for articles that meet a candidate."""
+        return frozenset(ngrams(self.norm, SHINGLE))
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,10 @@ class _Text:
 
     body: str
     sentences: list[_Sentence]
-    all_grams: frozenset[str] = field(repr=False)
+
+    @cached_property
+    def all_grams(self) -> frozenset[str]:
+        return frozenset().union(*(s.grams for s in self.sentences))
 
     @cached_property
     def _by_norm(self) -> dict[str, _Sentence]:
@@ -100,15 +107,8 @@ def _reduce(article: Article) -> _Text:
     for raw, norm in split:
         raw_of.setdefault(norm, raw)
         weight[norm] += len(norm)
-    sentences = [
-        _Sentence(norm, raw, frozenset(ngrams(norm, SHINGLE)), weight[norm])
-        for norm, raw in raw_of.items()
-    ]
-    return _Text(
-        body="".join(norm for _, norm in split),
-        sentences=sentences,
-        all_grams=frozenset().union(*(s.grams for s in sentences)),
-    )
+    sentences = [_Sentence(norm, raw, weight[norm]) for norm, raw in raw_of.items()]
+    return _Text(body="".join(norm for _, norm in split), sentences=sentences)
 
 
 def _overlap(
@@ -149,11 +149,6 @@ def compare(a: Article, b: Article) -> Overlap:
     return _overlap(*_ordered(_reduce(a), _reduce(b)))
 
 
-def _crc32(shingle: str) -> int:
-    # Deterministic across runs (unlike hash()) and far cheaper than datasketch's default sha1.
-    return zlib.crc32(shingle.encode())
-
-
 def _boilerplate(reps: list[int], texts: list[_Text]) -> frozenset[str]:
     """Sentences found in more than MAX_SHARED articles: bylines, disclaimers."""
     shared = Counter(s.norm for r in reps for s in texts[r].sentences)
@@ -161,33 +156,23 @@ def _boilerplate(reps: list[int], texts: list[_Text]) -> frozenset[str]:
 
 
 def _candidate_pairs(
-    reps: list[int], texts: list[_Text], boilerplate: frozenset[str]
+    reps: list[int],
+    texts: list[_Text],
+    boilerplate: frozenset[str],
+    storage: dict[str, Any] | None = None,
 ) -> set[tuple[int, int]]:
     """Pairs of articles that share at least one near-identical sentence."""
-    # datasketch pulls in scipy (about half a second): only pay for it when deduplicating.
-    from datasketch import MinHash, MinHashLSH
-
-    entries = [
-        (r, s.grams)
-        for r in reps
-        for s in texts[r].sentences
-        if len(s.norm) >= MIN_INDEXED_CHARS and s.norm not in boilerplate
-    ]
-    hashes = MinHash.bulk([g for _, g in entries], num_perm=NUM_PERM, hashfunc=_crc32)
-    owner = [r for r, _ in entries]
-    lsh = MinHashLSH(threshold=SENTENCE_JACCARD, num_perm=NUM_PERM)
-    pairs: set[tuple[int, int]] = set()
-    # Query an article's sentences before inserting them: each pair is found once, and an
-    # article never meets itself.
-    for r, run in groupby(range(len(entries)), key=owner.__getitem__):
-        keys = list(run)
-        for k in keys:
-            hits = {owner[h] for h in lsh.query(hashes[k])}
-            if len(hits) <= MAX_SHARED:  # near-identical boilerplate, e.g. a dated byline
-                pairs.update((min(r, o), max(r, o)) for o in hits)
-        for k in keys:
-            lsh.insert(k, hashes[k])
-    return pairs
+    owners, indexed = [], []
+    for r in reps:
+        for s in texts[r].sentences:
+            if len(s.norm) >= MIN_INDEXED_CHARS and s.norm not in boilerplate:
+                owners.append(r)
+                indexed.append(s.norm)
+    if not indexed:
+        return set()
+    signature = signatures(indexed, SHINGLE)
+    owner = np.array(owners, dtype=np.int64)
+    return candidate_pairs(owner, signature, MAX_SHARED, storage)
 
 
 def _claim(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+
 # The sentence ends in both widths (NFKC folds ！？； to ASCII), read on the text as written so a
 # sentence keeps its own characters for the number extraction (NFKC turns ， into a comma).
 _SENTENCE_END = re.compile(r"[。!?;！？；﹗﹖﹔︕︖︔\n]+")
@@ -31,3 +33,22 @@ def split_sentences(text: str) -> list[tuple[str, str]]:
 def sentences(text: str) -> list[str]:
     """The normalised sentences of a text, empty ones left out."""
     return [norm for _, norm in split_sentences(text)]
+
+
+def gram_codes(strings: list[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every character n-gram of the strings (n <= 3) as one integer, exact (21 bits a code
+    point), with the index of the string it comes from and its position over all the strings'
+    grams, in reading order. No gram spans two strings."""
+    joined = "".join(strings)
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(x) for x in strings), dtype=np.int64, count=len(strings))
+    starts = np.cumsum(lengths) - lengths
+    owner = np.repeat(np.arange(len(strings)), lengths)
+    count = max(len(points) - n + 1, 0)
+    codes = np.zeros(count, dtype=np.uint64)
+    for k in range(n):
+        codes = (codes << np.uint64(21)) | points[k : k + count]
+    # A gram starts where the rest of its string still holds n characters.
+    offset = np.arange(count) - starts[owner[:count]]
+    keep = np.flatnonzero(offset <= lengths[owner[:count]] - n)
+    return codes[keep], owner[keep], keep
