@@ -333,6 +333,53 @@ def repeated_section() -> None:
     )
 
 
+# Hand labels of the real articles (tests/data/articles, i.e. shared/data/articles, and the two
+# Sohu pages of examples/weekly): the story a reader would file each one under.
+LABELLED = {
+    "01": "rare-earth regulation (2024-06)",
+    "14": "anti-foreign-sanctions rules (2025-03)",
+    "02": "China answers the April 2025 US tariffs",
+    "04": "China answers the April 2025 US tariffs",
+    "05": "China answers the April 2025 US tariffs",
+    "03": "US-China trade talks, 2025 rounds",
+    "06": "US-China trade talks, 2025 rounds",
+    "07": "US-China trade talks, 2025 rounds",
+    "34": "US-China trade talks, 2025 rounds",
+    "12": "reactions abroad to US steel and aluminium tariffs (2025-02)",
+    "13": "IMF on the trade war (2025-07)",
+    "25": "2011 rare-earth export quota",
+    "26": "2011 rare-earth export quota",
+    "27": "2011 rare-earth industry policy and reserves",
+    "28": "2011 rare-earth industry policy and reserves",
+    "dup_02_a": "coal-import VAT cut (2011-06)",
+    "dup_02_b": "coal-import VAT cut (2011-06)",
+    "dup_03_a": "iron-ore prices fall (2011-05)",
+    "dup_03_b": "iron-ore prices fall (2011-05)",
+    "sohu-shoigu-rare-earths": "Shoigu on a Russian rare-earth industry (2025-10)",
+    "sohu-shoigu-rare-earths-repost": "Shoigu on a Russian rare-earth industry (2025-10)",
+}
+
+
+def labelled_section() -> None:
+    """Purity and completeness of the stories found in the real, hand-labelled articles."""
+    inputs = [
+        str(ARTICLES / f"{name}.json") for name in LABELLED if (ARTICLES / f"{name}.json").exists()
+    ]
+    inputs += [
+        str(EXAMPLES / "weekly" / f"{name}.txt") for name in LABELLED if name.startswith("sohu")
+    ]
+    prepared = prepare(inputs, Window())
+    label = {aid: LABELLED[Path(path).stem] for aid, path in prepared.inputs.items()}
+    scores = story_scores(prepared.stories, label)
+    print(
+        f"## real articles, hand-labelled: {len(inputs)} read, {len(prepared.articles)} kept,"
+        f" {len(set(label.values()))} labelled stories, {len(prepared.stories)} found"
+    )
+    print(f"purity {scores['purity']:.3f}, completeness {scores['completeness']:.3f}")
+    for story in prepared.stories:
+        print("  " + " + ".join(Path(prepared.inputs[i]).stem for i in story))
+
+
 PDF_ARTICLES = 50
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -371,6 +418,7 @@ def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     digest_section(tuple(int(a) for a in args) or SIZES)
     repeated_section()
+    labelled_section()
     if "--no-pdf" not in sys.argv:
         pdf_section()
 

@@ -22,6 +22,8 @@ from briefing.grounding.quantity import Quantity, agree
 FIGURES_DIFFER = 1 / 3
 # A character that may start a quantity: digits of either width, Chinese numerals.
 _NUMERAL = re.compile(r"[0-9０-９〇零一二两三四五六七八九十百千万亿]")
+# What a sentence's quantities are written with: two sentences alike in these state the same.
+_FIGURE_CHARS = re.compile(r"[0-9０-９.．%％〇零一二两三四五六七八九十百千万亿年月日号]+")
 
 
 class Conflict(NamedTuple):
@@ -50,6 +52,8 @@ def conflict(small: str, large: str) -> Conflict | None:
     Each side is matched against the other's broad extraction (bare days, small numerals), so
     30日 in a copy agrees with 10月30日, and 前4个月 with 前四个月.
     """
+    if _FIGURE_CHARS.findall(small) == _FIGURE_CHARS.findall(large):
+        return None  # the same figures in the same order: reworded around them, at most
     strict_s, strict_l = extract_quantities(small), extract_quantities(large)
     if not strict_s or not strict_l:
         return None
