@@ -217,8 +217,14 @@ def find_duplicates(
     return kept, duplicates
 
 
-def deduplicate(articles: list[Article], *, threshold: float = 0.6) -> Deduped:
-    """Drop near-duplicates, and name the near-identical texts of different events."""
+def deduplicate(
+    articles: list[Article], *, threshold: float = 0.6, storage: dict[str, Any] | None = None
+) -> Deduped:
+    """Drop near-duplicates, and name the near-identical texts of different events.
+
+    `storage`: where the sentence index lives, a datasketch storage_config (see
+    briefing.digest.lsh.storage_config); None: in memory.
+    """
     texts = [_reduce(a) for a in articles]
 
     def priority(i: int) -> tuple[int, bool, str, int]:
@@ -238,7 +244,7 @@ def deduplicate(articles: list[Article], *, threshold: float = 0.6) -> Deduped:
     boilerplate = _boilerplate(reps, texts)
     similar: dict[int, list[tuple[int, float]]] = {r: [] for r in reps}
     events: list[tuple[int, int]] = []
-    for a, b in sorted(_candidate_pairs(reps, texts, boilerplate)):
+    for a, b in sorted(_candidate_pairs(reps, texts, boilerplate, storage)):
         overlap = _overlap(*_ordered(texts[a], texts[b]), boilerplate, threshold)
         if overlap.is_duplicate(threshold):
             similar[a].append((b, overlap.text))

@@ -9,18 +9,21 @@ the NUM_PERM hash functions is one multiply-add over them, a sentence's minimum 
 so the work stays linear whatever the input repeats.
 
 The same signatures can go into datasketch's MinHashLSH instead, with any storage it supports
-(`storage_config`, e.g. Redis), for an index that lives outside the process: see
+(`storeconfig`, e.g. Redis), for an index that lives outside the process: see
 `candidate_pairs(storage=...)`. Both give the same buckets, so the same pairs.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from itertools import combinations
 from typing import Any
 
 import numpy as np
 
 from briefing.digest.shingles import gram_codes
+from briefing.errors import ConfigError
 
 NUM_PERM = 32
 BANDS, ROWS = 8, 4  # NUM_PERM = BANDS * ROWS; see SENTENCE_JACCARD in briefing.digest.dedupe
@@ -80,7 +83,7 @@ def candidate_pairs(
     owner: np.ndarray, signature: np.ndarray, cap: int, storage: dict[str, Any] | None = None
 ) -> set[tuple[int, int]]:
     """Pairs (i < j) of owners (articles) with a sentence in one bucket of any band; a bucket
-    with more than `cap` owners pairs none. `storage`: a datasketch storage_config for an
+    with more than `cap` owners pairs none. `storage`: a datasketch storeconfig for an
     index outside the process (None: in memory here)."""
     if storage is not None:
         return _datasketch_pairs(owner, signature, cap, storage)
@@ -103,28 +106,68 @@ def candidate_pairs(
     return pairs
 
 
+def storeconfig(env: Mapping[str, str] = os.environ) -> dict[str, Any] | None:
+    """datasketch's storeconfig from `[dedupe] lsh_storage` in the config file, None
+    (in memory) when unset."""
+    from briefing.settings import default_config_path, load_config_file
+
+    storage = load_config_file(default_config_path(env), must_exist=False).dedupe.lsh_storage
+    if storage is None:
+        return None
+    config: dict[str, Any] = {"type": storage.type, "basename": storage.basename.encode()}
+    if storage.type == "redis":
+        config["redis"] = dict(storage.redis)
+    return config
+
+
 def _datasketch_pairs(
     owner: np.ndarray, signature: np.ndarray, cap: int, storage: dict[str, Any]
 ) -> set[tuple[int, int]]:
-    # datasketch pulls in scipy and, for Redis, the redis client: only when configured.
+    try:
+        return _datasketch_index(owner, signature, cap, storage)
+    except ImportError as exc:
+        raise ConfigError(
+            f"The LSH storage {storage.get('type')!r} needs a package that is missing: {exc}.",
+            "pip install redis (or remove [dedupe] lsh_storage from the config file).",
+        ) from None
+    except Exception as exc:  # the store's own errors: redis.ConnectionError, timeouts
+        if type(exc).__module__.split(".")[0] != "redis":
+            raise
+        where = storage.get("redis", {})
+        raise ConfigError(
+            f"Cannot use the Redis LSH storage at {where.get('host', 'localhost')}:"
+            f"{where.get('port', 6379)}: {exc}",
+            "Start the server or fix [dedupe] lsh_storage in the config file.",
+        ) from None
+
+
+def _datasketch_index(
+    owner: np.ndarray, signature: np.ndarray, cap: int, storage: dict[str, Any]
+) -> set[tuple[int, int]]:
     from datasketch import LeanMinHash, MinHashLSH
 
     config = dict(storage)
-    config.setdefault("basename", b"briefing-dedupe")
-    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS), storage_config=config)
+    # Keys of this run only (basename + a random suffix): runs sharing one server never meet.
+    config["basename"] = (
+        bytes(config.get("basename", b"briefing-dedupe")) + os.urandom(6).hex().encode()
+    )
+    # Keys stored as plain digits, never pickled: nothing read back from a shared store is
+    # unpickled.
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS), storeconfig=config, prepickle=False)
     with lsh.insertion_session() as session:
         for k, values in enumerate(signature):
-            session.insert(k, LeanMinHash(seed=1, hashvalues=values), check_duplication=False)
+            minhash = LeanMinHash(seed=1, hashvalues=values, scheme="legacy")
+            session.insert(str(k).encode(), minhash, check_duplication=False)
     pairs: set[tuple[int, int]] = set()
     try:
         for table in lsh.hashtables:
             for key in table.keys():
-                entries = np.fromiter(table.get(key), dtype=np.int64)
+                entries = np.fromiter(map(int, table.get(key)), dtype=np.int64)
                 pairs.update(_pairs_in(owner[entries], cap))
     finally:
         # The index is for this run: leave nothing behind in a shared store.
-        for table in lsh.hashtables:
-            keys = list(table.keys())
+        for store in [*lsh.hashtables, lsh.keys]:
+            keys = list(store.keys())
             if keys:
-                table.remove(*keys)
+                store.remove(*keys)
     return pairs
