@@ -9,7 +9,7 @@ the NUM_PERM hash functions is one multiply-add over them, a sentence's minimum 
 so the work stays linear whatever the input repeats.
 
 The same signatures can go into datasketch's MinHashLSH instead, with any storage it supports
-(`storeconfig`, e.g. Redis), for an index that lives outside the process: see
+(`storage_config`, e.g. Redis), for an index that lives outside the process: see
 `candidate_pairs(storage=...)`. Both give the same buckets, so the same pairs.
 """
 
@@ -83,7 +83,7 @@ def candidate_pairs(
     owner: np.ndarray, signature: np.ndarray, cap: int, storage: dict[str, Any] | None = None
 ) -> set[tuple[int, int]]:
     """Pairs (i < j) of owners (articles) with a sentence in one bucket of any band; a bucket
-    with more than `cap` owners pairs none. `storage`: a datasketch storeconfig for an
+    with more than `cap` owners pairs none. `storage`: a datasketch storage_config for an
     index outside the process (None: in memory here)."""
     if storage is not None:
         return _datasketch_pairs(owner, signature, cap, storage)
@@ -106,8 +106,8 @@ def candidate_pairs(
     return pairs
 
 
-def storeconfig(env: Mapping[str, str] = os.environ) -> dict[str, Any] | None:
-    """datasketch's storeconfig from `[dedupe] lsh_storage` in the config file, None
+def storage_config(env: Mapping[str, str] = os.environ) -> dict[str, Any] | None:
+    """datasketch's storage_config from `[dedupe] lsh_storage` in the config file, None
     (in memory) when unset."""
     from briefing.settings import default_config_path, load_config_file
 
@@ -153,7 +153,7 @@ def _datasketch_index(
     )
     # Keys stored as plain digits, never pickled: nothing read back from a shared store is
     # unpickled.
-    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS), storeconfig=config, prepickle=False)
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS), storage_config=config, prepickle=False)
     with lsh.insertion_session() as session:
         for k, values in enumerate(signature):
             minhash = LeanMinHash(seed=1, hashvalues=values, scheme="legacy")
