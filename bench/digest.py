@@ -1,12 +1,17 @@
-"""Digest benchmark: dedupe and story grouping on synthetic Chinese articles, 1k and 10k.
+"""Digest benchmark: dedupe and story grouping on synthetic Chinese articles, 1k to 100k.
 
-Run from the repository root:  python bench/digest.py
+Run from the repository root:  python bench/digest.py        (python bench/digest.py 1000 10000
+for some sizes only; --no-pdf to skip the PDF section)
 
 The articles are built from phrases cut out of the real articles in tests/data/articles, with a
 fixed seed. Planted in them: copies of articles (exact, lightly reworded, quoted inside a
 longer report) that must be merged, and "next filings" (the same text with other figures)
 that must not. Each size prints its seconds, the planted copies found and the false merges;
-the last line gives how the time grows from 1k to 10k (near-linear is about 10).
+the last lines give how the time grows from one size to the next (near-linear is about 10).
+Seconds are wall time and the process's CPU time: the machine is shared, and CPU time is what
+this code spent whatever the load. Story grouping is also scored against the planted stories
+(purity and completeness, see `story_scores`), then on real articles with hand labels
+(`LABELLED`). The last case is two 2.7 MB articles repeating one short paragraph 40,000 times.
 """
 
 from __future__ import annotations
@@ -15,12 +20,16 @@ import hashlib
 import json
 import random
 import re
+import resource
+import sys
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefing.digest import find_duplicates, group_stories
+from briefing.digest import group_stories
+from briefing.digest.dedupe import deduplicate
 from briefing.digest.period import Window
 from briefing.digest.prepare import prepare
 from briefing.digest.run import build_digest
@@ -31,7 +40,7 @@ from briefing.render.pdf import render_digest_pdf
 from briefing.settings import resolve_settings
 
 SEED = 20250405
-SIZES = (1_000, 10_000)
+SIZES = (1_000, 10_000, 100_000)
 ARTICLES = Path(__file__).resolve().parent.parent / "tests" / "data" / "articles"
 # Shares of the originals that get a planted copy, and a planted next filing.
 COPY_RATE = 0.10
@@ -186,12 +195,15 @@ class Timing:
     n: int
     dedupe_s: float
     stories_s: float
+    cpu_s: float  # CPU seconds of the process for both steps
     copies_planted: int
     copies_found: int
     false_merges: int  # dropped articles that were not copies of the one kept
     stories_planted: int
     stories_found: int
     stories_mixed: int  # found stories with members from more than one planted story
+    purity: float
+    completeness: float
 
     @property
     def total_s(self) -> float:
@@ -201,11 +213,13 @@ class Timing:
 
 def time_digest(corpus: Corpus) -> Timing:
     """Time find_duplicates, then group_stories on what it kept; score against what was planted."""
+    cpu = time.process_time()
     start = time.perf_counter()
-    kept, duplicates = find_duplicates(corpus.articles)
+    kept, duplicates, events = deduplicate(corpus.articles)
     middle = time.perf_counter()
-    stories = group_stories(kept)
+    stories = group_stories(kept, linked=events)
     end = time.perf_counter()
+    cpu = time.process_time() - cpu
 
     group = {i: k for k, d in enumerate(duplicates) for i in [d.kept, *d.dropped]}
     ids = [a.id for a in corpus.articles]
@@ -215,6 +229,7 @@ def time_digest(corpus: Corpus) -> Timing:
         n=len(corpus.articles),
         dedupe_s=middle - start,
         stories_s=end - middle,
+        cpu_s=cpu,
         copies_planted=len(corpus.copies),
         copies_found=sum(
             1 for o, c in corpus.copies if ids[o] in group and group.get(ids[c]) == group[ids[o]]
@@ -225,33 +240,144 @@ def time_digest(corpus: Corpus) -> Timing:
         stories_planted=len(set(corpus.story)),
         stories_found=len(stories),
         stories_mixed=sum(1 for s in stories if len({story_of[i] for i in s}) > 1),
+        **story_scores(stories, story_of),
     )
 
 
-def digest_section() -> list[Timing]:
-    """Print dedupe and story timings and quality for each size, then the 10k/1k ratios."""
-    print("## dedupe + stories (find_duplicates, then group_stories on the kept articles)")
+def story_scores(found: list[list[str]], label: dict[str, object]) -> dict[str, float]:
+    """Purity and completeness (the clustering measures, weighted by articles).
+
+    purity: the share of articles that sit in a found story with the majority of its members
+    from their own labelled story (1.0: no story mixes two). completeness: for each labelled
+    story, the largest share of its articles found together, weighted by its size (1.0: no
+    story split). Singletons found for singletons labelled count as right on both.
+    """
+    total = sum(len(s) for s in found)
+    majority = sum(Counter(label[i] for i in s).most_common(1)[0][1] for s in found)
+    together: dict[object, Counter[int]] = {}
+    for k, s in enumerate(found):
+        for i in s:
+            together.setdefault(label[i], Counter())[k] += 1
+    largest = sum(c.most_common(1)[0][1] for c in together.values())
+    return {"purity": majority / total, "completeness": largest / total}
+
+
+def peak_mb() -> float:
+    """The process's peak resident memory so far, in MB (ru_maxrss is in KB on Linux)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def digest_section(sizes: tuple[int, ...] = SIZES) -> list[Timing]:
+    """Print dedupe and story timings and quality for each size, then the growth ratios."""
+    print("## dedupe + stories (deduplicate, then group_stories on the kept articles)")
     print(
-        "articles  dedupe s  stories s  total s | copies planted  found  recall  false merges"
-        " | stories planted  found  mixed"
+        "articles  dedupe s  stories s  total s  cpu s  peak MB | copies planted  found  recall"
+        "  false merges | stories planted  found  mixed  purity  completeness"
     )
     timings = []
-    for n in SIZES:
+    for n in sizes:
         t = time_digest(synthesize(n))
         timings.append(t)
         print(
-            f"{t.n:>8} {t.dedupe_s:>9.2f} {t.stories_s:>10.2f} {t.total_s:>8.2f} |"
+            f"{t.n:>8} {t.dedupe_s:>9.2f} {t.stories_s:>10.2f} {t.total_s:>8.2f} {t.cpu_s:>6.1f}"
+            f" {peak_mb():>8.0f} |"
             f" {t.copies_planted:>14} {t.copies_found:>6} {t.copies_found / t.copies_planted:>7.3f}"
             f" {t.false_merges:>13} | {t.stories_planted:>15} {t.stories_found:>6}"
-            f" {t.stories_mixed:>6}"
+            f" {t.stories_mixed:>6} {t.purity:>7.3f} {t.completeness:>13.3f}",
+            flush=True,
         )
-    small, large = timings[0], timings[-1]
-    print(
-        f"ratio {large.n:,} / {small.n:,} articles: dedupe {large.dedupe_s / small.dedupe_s:.1f},"
-        f" stories {large.stories_s / small.stories_s:.1f},"
-        f" total {large.total_s / small.total_s:.1f} (near-linear is about 10)"
-    )
+    for small, large in zip(timings, timings[1:], strict=False):
+        print(
+            f"ratio {large.n:,} / {small.n:,} articles:"
+            f" dedupe {large.dedupe_s / small.dedupe_s:.1f},"
+            f" stories {large.stories_s / small.stories_s:.1f},"
+            f" total {large.total_s / small.total_s:.1f}, cpu {large.cpu_s / small.cpu_s:.1f}"
+            " (near-linear is about 10)"
+        )
     return timings
+
+
+REPEATS = 40_000
+
+
+def repeated_section() -> None:
+    """Two 2.7 MB articles, each one short real paragraph 40,000 times (plus a line of its own):
+    the input that made dedupe quadratic."""
+    data = json.loads((ARTICLES / "dup_02_a.json").read_text(encoding="utf-8"))
+    # Its first 22 characters and a full stop: 69 bytes in UTF-8, 2.7 MB for 40,000.
+    paragraph = data["text"].split("\n\n")[0][:22] + "。"
+    articles = []
+    for k in (1, 2):
+        paragraphs = [paragraph] * REPEATS + [f"第{k}篇。"]
+        text = "\n\n".join(paragraphs)
+        articles.append(
+            Article(
+                id=hashlib.sha256(text.encode()).hexdigest()[:12],
+                title=data["title"],
+                published=data["published"],
+                paragraphs=paragraphs,
+            )
+        )
+    size = len("\n\n".join(articles[0].paragraphs).encode())
+    print(f"## two articles of {REPEATS:,} identical paragraphs ({size / 1e6:.1f} MB each)")
+    cpu = time.process_time()
+    start = time.perf_counter()
+    kept, duplicates, _ = deduplicate(articles)
+    middle = time.perf_counter()
+    group_stories(kept)
+    end = time.perf_counter()
+    cpu = time.process_time() - cpu
+    print(
+        f"dedupe {middle - start:.2f} s ({len(kept)} kept, {len(duplicates)} duplicate record),"
+        f" stories {end - middle:.2f} s, cpu {cpu:.2f} s, peak {peak_mb():.0f} MB"
+    )
+
+
+# Hand labels of the real articles (tests/data/articles, i.e. shared/data/articles, and the two
+# Sohu pages of examples/weekly): the story a reader would file each one under.
+LABELLED = {
+    "01": "rare-earth regulation (2024-06)",
+    "14": "anti-foreign-sanctions rules (2025-03)",
+    "02": "China answers the April 2025 US tariffs",
+    "04": "China answers the April 2025 US tariffs",
+    "05": "China answers the April 2025 US tariffs",
+    "03": "US-China trade talks, 2025 rounds",
+    "06": "US-China trade talks, 2025 rounds",
+    "07": "US-China trade talks, 2025 rounds",
+    "34": "US-China trade talks, 2025 rounds",
+    "12": "reactions abroad to US steel and aluminium tariffs (2025-02)",
+    "13": "IMF on the trade war (2025-07)",
+    "25": "2011 rare-earth export quota",
+    "26": "2011 rare-earth export quota",
+    "27": "2011 rare-earth industry policy and reserves",
+    "28": "2011 rare-earth industry policy and reserves",
+    "dup_02_a": "coal-import VAT cut (2011-06)",
+    "dup_02_b": "coal-import VAT cut (2011-06)",
+    "dup_03_a": "iron-ore prices fall (2011-05)",
+    "dup_03_b": "iron-ore prices fall (2011-05)",
+    "sohu-shoigu-rare-earths": "Shoigu on a Russian rare-earth industry (2025-10)",
+    "sohu-shoigu-rare-earths-repost": "Shoigu on a Russian rare-earth industry (2025-10)",
+}
+
+
+def labelled_section() -> None:
+    """Purity and completeness of the stories found in the real, hand-labelled articles."""
+    inputs = [
+        str(ARTICLES / f"{name}.json") for name in LABELLED if (ARTICLES / f"{name}.json").exists()
+    ]
+    inputs += [
+        str(EXAMPLES / "weekly" / f"{name}.txt") for name in LABELLED if name.startswith("sohu")
+    ]
+    prepared = prepare(inputs, Window())
+    label = {aid: LABELLED[Path(path).stem] for aid, path in prepared.inputs.items()}
+    scores = story_scores(prepared.stories, label)
+    print(
+        f"## real articles, hand-labelled: {len(inputs)} read, {len(prepared.articles)} kept,"
+        f" {len(set(label.values()))} labelled stories, {len(prepared.stories)} found"
+    )
+    print(f"purity {scores['purity']:.3f}, completeness {scores['completeness']:.3f}")
+    for story in prepared.stories:
+        print("  " + " + ".join(Path(prepared.inputs[i]).stem for i in story))
 
 
 PDF_ARTICLES = 50
@@ -288,9 +414,13 @@ def pdf_section() -> None:
 
 
 def main() -> None:
-    """Run every section of the benchmark."""
-    digest_section()
-    pdf_section()
+    """Run every section of the benchmark (sizes from the command line, if given)."""
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    digest_section(tuple(int(a) for a in args) or SIZES)
+    repeated_section()
+    labelled_section()
+    if "--no-pdf" not in sys.argv:
+        pdf_section()
 
 
 if __name__ == "__main__":

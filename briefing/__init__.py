@@ -66,12 +66,15 @@ def prepare_weekly(
     max_bytes: int | None = None,
 ) -> Prepared:
     """Read the inputs, keep the period, merge duplicates, group stories; no model call."""
+    from briefing.digest.lsh import storage_config
     from briefing.digest.period import parse_window
     from briefing.digest.prepare import prepare
     from briefing.ingest.size import resolve_max_bytes
 
     window = parse_window(since, until, week)
-    prepared = prepare(inputs, window, max_bytes=resolve_max_bytes(max_bytes))
+    prepared = prepare(
+        inputs, window, max_bytes=resolve_max_bytes(max_bytes), lsh_storage=storage_config()
+    )
     _log_prepared(prepared)
     return prepared
 

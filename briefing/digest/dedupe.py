@@ -10,13 +10,16 @@ sentence index finds; the whole-article overlap then decides.
 
 from __future__ import annotations
 
-import zlib
 from collections import Counter
 from dataclasses import dataclass
-from itertools import groupby
-from typing import NamedTuple
+from functools import cached_property
+from typing import Any, NamedTuple
 
-from briefing.digest.shingles import ngrams, numbers, sentences
+import numpy as np
+
+from briefing.digest.events import Conflict, differ, states_a_number
+from briefing.digest.lsh import candidate_pairs, signatures
+from briefing.digest.shingles import ngrams, split_sentences
 from briefing.models import Article, Duplicate
 
 # 3-grams measured best on the real pairs (tests/data/weekly): the reworded copy dup_02 scores
@@ -28,67 +31,111 @@ SENTENCE_CARRIED = 0.5
 # permutations (8 bands of 4) catch a sentence at Jaccard 0.7 with probability 0.89, 0.8 with
 # 0.985, and a copy repeats several; on the bench they found as many planted copies as 64 did
 # in two thirds of the time.
-SENTENCE_JACCARD = 0.5
-NUM_PERM = 32
+SENTENCE_JACCARD = 0.5  # the S-curve of briefing.digest.lsh's 8 bands of 4 rows
 # Shorter sentences (datelines, subheads like 增加煤炭进口量) say little about copying.
 MIN_INDEXED_CHARS = 10
 # A sentence found in more articles than this is boilerplate (a byline, a disclaimer): it is
 # not indexed (pairing every article that carries it would be quadratic) and not counted.
 MAX_SHARED = 50
-# Reports on different events can share nearly all their wording (two monthly filings); the
-# figures then differ. Half of the shorter article's numbers must recur in the longer one.
-NUMBERS_AGREE = 0.5
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    """One distinct sentence of an article: normalised, as written, its 3-grams."""
+
+    norm: str
+    raw: str
+    weight: int  # its characters over all its occurrences in the article
+
+    @cached_property
+    def grams(self) -> frozenset[str]:
+        """Its 3-grams: only built for articles that meet a candidate."""
+        return frozenset(ngrams(self.norm, SHINGLE))
 
 
 @dataclass(frozen=True)
 class _Text:
-    """An article's body reduced to what the comparison needs."""
+    """An article's body reduced to what the comparison needs: each distinct sentence once, so
+    an article repeating one paragraph 40,000 times costs what one paragraph does."""
 
     body: str
-    sentences: list[str]
-    grams: list[set[str]]
-    all_grams: frozenset[str]
-    numbers: frozenset[str]
+    sentences: list[_Sentence]
+
+    @cached_property
+    def all_grams(self) -> frozenset[str]:
+        return frozenset().union(*(s.grams for s in self.sentences))
+
+    @cached_property
+    def _by_norm(self) -> dict[str, _Sentence]:
+        return {s.norm: s for s in self.sentences}
+
+    @cached_property
+    def _by_gram(self) -> dict[str, list[int]]:
+        index: dict[str, list[int]] = {}
+        for k, s in enumerate(self.sentences):
+            for gram in s.grams:
+                index.setdefault(gram, []).append(k)
+        return index
+
+    def counterpart(self, sentence: _Sentence) -> _Sentence | None:
+        """This article's sentence that carries half of `sentence`'s 3-grams, the most first."""
+        if sentence.norm in self._by_norm:
+            return self._by_norm[sentence.norm]
+        votes = Counter(k for g in sentence.grams for k in self._by_gram.get(g, ()))
+        if not votes:
+            return None
+        best, count = max(votes.items(), key=lambda kv: (kv[1], -kv[0]))
+        return self.sentences[best] if count >= SENTENCE_CARRIED * len(sentence.grams) else None
 
 
 class Overlap(NamedTuple):
-    """How much of the shorter article the longer one carries: text, and figures when any."""
+    """How much of the shorter article the longer one carries, and the shared sentences'
+    conflict of dates or figures that shows two events (None: none, or not looked for)."""
 
     text: float
-    numbers: float | None
+    event: Conflict | None = None
 
     def is_duplicate(self, threshold: float) -> bool:
-        """Enough shared text, and the figures do not tell two different events apart."""
-        figures_agree = self.numbers is None or self.numbers >= NUMBERS_AGREE
-        return self.text >= threshold and figures_agree
+        """Enough shared text, and the dates and figures do not tell two events apart."""
+        return self.text >= threshold and self.event is None
 
 
 def _reduce(article: Article) -> _Text:
-    body = "\n".join(article.paragraphs)
-    sents = sentences(body)
-    grams = [set(ngrams(s, SHINGLE)) for s in sents]
-    return _Text(
-        body="".join(sents),
-        sentences=sents,
-        grams=grams,
-        all_grams=frozenset().union(*grams),
-        numbers=frozenset(numbers(body)),
-    )
+    split = split_sentences("\n".join(article.paragraphs))
+    raw_of: dict[str, str] = {}
+    weight: Counter[str] = Counter()
+    for raw, norm in split:
+        raw_of.setdefault(norm, raw)
+        weight[norm] += len(norm)
+    sentences = [_Sentence(norm, raw, weight[norm]) for norm, raw in raw_of.items()]
+    return _Text(body="".join(norm for _, norm in split), sentences=sentences)
 
 
-def _overlap(small: _Text, large: _Text, boilerplate: frozenset[str] = frozenset()) -> Overlap:
+def _overlap(
+    small: _Text, large: _Text, boilerplate: frozenset[str] = frozenset(), threshold: float = 0.0
+) -> Overlap:
+    """The share of `small`'s text that `large` carries; when it reaches `threshold`, also
+    whether their shared sentences state different dates or figures (two events)."""
     total = carried = 0
-    for sentence, grams in zip(small.sentences, small.grams, strict=True):
+    shared: list[_Sentence] = []
+    for sentence in small.sentences:
         # A sentence shorter than one shingle, or boilerplate, is no evidence either way.
-        if not grams or sentence in boilerplate:
+        if not sentence.grams or sentence.norm in boilerplate:
             continue
-        total += len(sentence)
-        if len(grams & large.all_grams) >= SENTENCE_CARRIED * len(grams):
-            carried += len(sentence)
+        total += sentence.weight
+        if len(sentence.grams & large.all_grams) >= SENTENCE_CARRIED * len(sentence.grams):
+            carried += sentence.weight
+            shared.append(sentence)
     text = carried / total if total else 0.0
-    if not small.numbers:
-        return Overlap(text, None)
-    return Overlap(text, len(small.numbers & large.numbers) / len(small.numbers))
+    if text < threshold or not text:
+        return Overlap(text)
+    numbered = [s for s in shared if states_a_number(s.raw)]
+    pairs = []
+    for sentence in numbered:
+        other = large.counterpart(sentence)
+        if other is not None and other.norm != sentence.norm:
+            pairs.append((sentence.raw, other.raw))
+    return Overlap(text, differ(pairs, len(numbered)))
 
 
 def _ordered(a: _Text, b: _Text) -> tuple[_Text, _Text]:
@@ -96,49 +143,36 @@ def _ordered(a: _Text, b: _Text) -> tuple[_Text, _Text]:
 
 
 def compare(a: Article, b: Article) -> Overlap:
-    """The share of the shorter article's text (and numbers) that the longer one carries."""
+    """The share of the shorter article's text that the longer one carries, and the conflict
+    of dates or figures in what they share that makes them two events (None when there is none).
+    """
     return _overlap(*_ordered(_reduce(a), _reduce(b)))
-
-
-def _crc32(shingle: str) -> int:
-    # Deterministic across runs (unlike hash()) and far cheaper than datasketch's default sha1.
-    return zlib.crc32(shingle.encode())
 
 
 def _boilerplate(reps: list[int], texts: list[_Text]) -> frozenset[str]:
     """Sentences found in more than MAX_SHARED articles: bylines, disclaimers."""
-    shared = Counter(s for r in reps for s in set(texts[r].sentences))
+    shared = Counter(s.norm for r in reps for s in texts[r].sentences)
     return frozenset(s for s, count in shared.items() if count > MAX_SHARED)
 
 
 def _candidate_pairs(
-    reps: list[int], texts: list[_Text], boilerplate: frozenset[str]
+    reps: list[int],
+    texts: list[_Text],
+    boilerplate: frozenset[str],
+    storage: dict[str, Any] | None = None,
 ) -> set[tuple[int, int]]:
     """Pairs of articles that share at least one near-identical sentence."""
-    # datasketch pulls in scipy (about half a second): only pay for it when deduplicating.
-    from datasketch import MinHash, MinHashLSH
-
-    entries = [
-        (r, grams)
-        for r in reps
-        for s, grams in zip(texts[r].sentences, texts[r].grams, strict=True)
-        if len(s) >= MIN_INDEXED_CHARS and s not in boilerplate
-    ]
-    hashes = MinHash.bulk([g for _, g in entries], num_perm=NUM_PERM, hashfunc=_crc32)
-    owner = [r for r, _ in entries]
-    lsh = MinHashLSH(threshold=SENTENCE_JACCARD, num_perm=NUM_PERM)
-    pairs: set[tuple[int, int]] = set()
-    # Query an article's sentences before inserting them: each pair is found once, and an
-    # article never meets itself.
-    for r, run in groupby(range(len(entries)), key=owner.__getitem__):
-        keys = list(run)
-        for k in keys:
-            hits = {owner[h] for h in lsh.query(hashes[k])}
-            if len(hits) <= MAX_SHARED:  # near-identical boilerplate, e.g. a dated byline
-                pairs.update((min(r, o), max(r, o)) for o in hits)
-        for k in keys:
-            lsh.insert(k, hashes[k])
-    return pairs
+    owners, indexed = [], []
+    for r in reps:
+        for s in texts[r].sentences:
+            if len(s.norm) >= MIN_INDEXED_CHARS and s.norm not in boilerplate:
+                owners.append(r)
+                indexed.append(s.norm)
+    if not indexed:
+        return set()
+    signature = signatures(indexed, SHINGLE)
+    owner = np.array(owners, dtype=np.int64)
+    return candidate_pairs(owner, signature, MAX_SHARED, storage)
 
 
 def _claim(
@@ -166,10 +200,31 @@ def _claim(
     return groups
 
 
+class Deduped(NamedTuple):
+    """What deduplication decided: the kept articles in input order, what each one replaced,
+    and the pairs of kept articles (ids) that share their wording but report two events."""
+
+    kept: list[Article]
+    duplicates: list[Duplicate]
+    events: list[tuple[str, str]]
+
+
 def find_duplicates(
     articles: list[Article], *, threshold: float = 0.6
 ) -> tuple[list[Article], list[Duplicate]]:
     """Drop near-duplicates: the kept articles in input order, and what each one replaced."""
+    kept, duplicates, _ = deduplicate(articles, threshold=threshold)
+    return kept, duplicates
+
+
+def deduplicate(
+    articles: list[Article], *, threshold: float = 0.6, storage: dict[str, Any] | None = None
+) -> Deduped:
+    """Drop near-duplicates, and name the near-identical texts of different events.
+
+    `storage`: where the sentence index lives, a datasketch storage_config (see
+    briefing.digest.lsh.storage_config); None: in memory.
+    """
     texts = [_reduce(a) for a in articles]
 
     def priority(i: int) -> tuple[int, bool, str, int]:
@@ -188,16 +243,23 @@ def find_duplicates(
 
     boilerplate = _boilerplate(reps, texts)
     similar: dict[int, list[tuple[int, float]]] = {r: [] for r in reps}
-    for a, b in _candidate_pairs(reps, texts, boilerplate):
-        overlap = _overlap(*_ordered(texts[a], texts[b]), boilerplate)
+    events: list[tuple[int, int]] = []
+    for a, b in sorted(_candidate_pairs(reps, texts, boilerplate, storage)):
+        overlap = _overlap(*_ordered(texts[a], texts[b]), boilerplate, threshold)
         if overlap.is_duplicate(threshold):
             similar[a].append((b, overlap.text))
             similar[b].append((a, overlap.text))
+        elif overlap.event is not None:
+            events.append((a, b))
 
     groups = sorted(_claim(sorted(reps, key=priority), members, similar))
-    return (
-        [articles[r] for r, _, _ in groups],
-        [
+    kept_for = {d: r for r, dropped, _ in groups for d in [r, *dropped]}
+    event_pairs = sorted(
+        {(min(x, y), max(x, y)) for a, b in events if (x := kept_for[a]) != (y := kept_for[b])}
+    )
+    return Deduped(
+        kept=[articles[r] for r, _, _ in groups],
+        duplicates=[
             Duplicate(
                 kept=articles[r].id,
                 dropped=[articles[d].id for d in dropped],
@@ -206,4 +268,5 @@ def find_duplicates(
             for r, dropped, score in groups
             if dropped
         ],
+        events=[(articles[x].id, articles[y].id) for x, y in event_pairs],
     )

@@ -6,7 +6,9 @@ what the run will pay for.
 
 from __future__ import annotations
 
-from briefing.digest.dedupe import find_duplicates
+from typing import Any
+
+from briefing.digest.dedupe import deduplicate
 from briefing.digest.period import Window, covered
 from briefing.digest.stories import group_stories
 from briefing.errors import InputError
@@ -25,6 +27,8 @@ class Prepared(Model):
     inputs: dict[str, str]  # article id -> the input it was read from
     duplicates: list[Duplicate]
     stories: list[list[str]]
+    # Kept articles (id pairs) worded like each other that report two events: a sequence story.
+    events: list[tuple[str, str]] = []
     failures: list[Failure]
     skipped: Skipped
 
@@ -35,10 +39,12 @@ def prepare(
     *,
     threshold: float = DUPLICATE_THRESHOLD,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    lsh_storage: dict[str, Any] | None = None,
 ) -> Prepared:
     """Read the inputs and decide what to brief; InputError when nothing is left to brief.
 
     An input over `max_bytes` (a file, a page, a line of a feed) is a failure, unread.
+    `lsh_storage`: where dedupe's index lives (datasketch storage_config; None: in memory).
     """
     items = collect(inputs, max_bytes=max_bytes)
     failures = [Failure(input=i.input, error=i.error or "") for i in items if i.article is None]
@@ -53,14 +59,15 @@ def prepare(
             + (f" (first problem: {failures[0].input}: {failures[0].error})" if failures else "."),
         )
     articles = [i.article for i in inside if i.article is not None]
-    kept, duplicates = find_duplicates(articles, threshold=threshold)
+    kept, duplicates, events = deduplicate(articles, threshold=threshold, storage=lsh_storage)
     input_of = {id(i.article): i.input for i in inside}
     return Prepared(
         period=covered(window, [a.published for a in kept]),
         articles=kept,
         inputs={a.id: input_of[id(a)] for a in kept},
         duplicates=_with_copies(duplicates, kept, inside),
-        stories=group_stories(kept),
+        stories=group_stories(kept, linked=events),
+        events=events,
         failures=failures,
         skipped=Skipped(outside_period=len(read) - len(inside)),
     )

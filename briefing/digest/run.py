@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from briefing.brief.request import brief_request
 from briefing.brief.summarize import summarize_article
@@ -119,7 +120,8 @@ def build_digest(
         Job(m[0].article.id, f"{m[0].title.en} (+{len(m) - 1})", m) for _, m in to_synthesise
     ]
     # Once interrupted, no story is synthesised: its articles stand as stories of one.
-    synthesised = [] if pool.interrupted else pool.run("story", story_jobs, llm, synthesize_story)
+    synthesise = partial(synthesize_story, events=prepared.events)
+    synthesised = [] if pool.interrupted else pool.run("story", story_jobs, llm, synthesise)
     outcomes = dict(zip((n for n, _ in to_synthesise), synthesised, strict=False))
     stories: list[Story] = []
     warnings: list[str] = []

@@ -1,17 +1,21 @@
-"""Text normalisation shared by dedupe and stories: sentences, character n-grams, numbers."""
+"""Text normalisation shared by dedupe and stories: sentences and character n-grams."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-# Full-width 。！？； become ASCII under NFKC, so both forms end a sentence here.
-_SENTENCE_END = re.compile(r"[。!?;\n]+")
+import numpy as np
+
+# The sentence ends in both widths (NFKC folds ！？； to ASCII), read on the text as written so a
+# sentence keeps its own characters for the number extraction (NFKC turns ， into a comma).
+_SENTENCE_END = re.compile(r"[。｡︒!?;！？；﹗﹖﹔︕︖︔\n]+")
+# The same ends once NFKC has folded them (｡ and ︒ become 。, the others ASCII).
+_FOLDED_END = re.compile(r"[。!?;\n]+")
+# Not a letter, a digit or a sentence end: removed from a folded text in one pass.
+_NOT_ALNUM_OR_END = re.compile(r"[^\w。!?;\n]+|_+")
 # \W is "not alphanumeric" in Unicode (str.isalnum), so this keeps letters and digits only.
 _NOT_ALNUM = re.compile(r"[\W_]+")
-# A comma only groups thousands when exactly three digits follow: "2009，2010" (NFKC "2009,2010")
-# is two numbers, "4,347" is one.
-_NUMBER = re.compile(r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?")
 
 
 def normalise(text: str) -> str:
@@ -24,13 +28,38 @@ def ngrams(normalised: str, n: int) -> list[str]:
     return [normalised[i : i + n] for i in range(len(normalised) - n + 1)]
 
 
+def split_sentences(text: str) -> list[tuple[str, str]]:
+    """Each sentence of a text as written and normalised, those empty once normalised left out."""
+    raw = _SENTENCE_END.split(text)
+    # Folding the whole text at once is three C passes instead of three per sentence; when NFKC
+    # made or removed a sentence end (it never does in news text), sentence by sentence.
+    folded = _FOLDED_END.split(
+        _NOT_ALNUM_OR_END.sub("", unicodedata.normalize("NFKC", text).lower())
+    )
+    if len(folded) != len(raw):
+        folded = [normalise(part) for part in raw]
+    return [(r, f) for r, f in zip(raw, folded, strict=True) if f]
+
+
 def sentences(text: str) -> list[str]:
     """The normalised sentences of a text, empty ones left out."""
-    parts = (normalise(part) for part in _SENTENCE_END.split(unicodedata.normalize("NFKC", text)))
-    return [part for part in parts if part]
+    return [norm for _, norm in split_sentences(text)]
 
 
-def numbers(text: str) -> set[str]:
-    """The distinct numbers written in digits (full-width included), thousands commas dropped."""
-    folded = unicodedata.normalize("NFKC", text)
-    return {match.replace(",", "") for match in _NUMBER.findall(folded)}
+def gram_codes(strings: list[str], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every character n-gram of the strings (n <= 3) as one integer, exact (21 bits a code
+    point), with the index of the string it comes from and its position over all the strings'
+    grams, in reading order. No gram spans two strings."""
+    joined = "".join(strings)
+    points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    lengths = np.fromiter((len(x) for x in strings), dtype=np.int64, count=len(strings))
+    starts = np.cumsum(lengths) - lengths
+    owner = np.repeat(np.arange(len(strings)), lengths)
+    count = max(len(points) - n + 1, 0)
+    codes = np.zeros(count, dtype=np.uint64)
+    for k in range(n):
+        codes = (codes << np.uint64(21)) | points[k : k + count]
+    # A gram starts where the rest of its string still holds n characters.
+    offset = np.arange(count) - starts[owner[:count]]
+    keep = np.flatnonzero(offset <= lengths[owner[:count]] - n)
+    return codes[keep], owner[keep], keep

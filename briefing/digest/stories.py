@@ -7,11 +7,12 @@ cost grows with the number of articles, not its square; only candidates are scor
 from __future__ import annotations
 
 import heapq
-import math
-from collections import Counter, defaultdict
-from itertools import combinations
+from collections.abc import Iterable
 
-from briefing.digest.shingles import ngrams, normalise
+import numpy as np
+from scipy import sparse
+
+from briefing.digest.shingles import gram_codes, normalise
 from briefing.models import Article
 
 # Character bigrams ranked the pairs of real articles (tests/data/weekly) in nearly the same
@@ -28,54 +29,68 @@ MAX_POSTING = 50
 # Pairs sharing a single top term were never above 0.10 on the real articles (those above share
 # 2 to 14); requiring two cut the bench's candidates at 2,000 articles from 71,000 to 10,000.
 MIN_SHARED_TERMS = 2
+# Candidate pairs scored at once (their rows gathered and multiplied): bounds the memory.
+CHUNK = 50_000
 
-Vector = dict[str, float]
 
-
-def _vectors(articles: list[Article]) -> tuple[list[Vector], Counter[str]]:
-    """L2-normalised TF-IDF vectors over title and body bigrams, and each term's document count."""
-    counts = [
-        Counter(ngrams(normalise(a.title), GRAM) + ngrams(normalise(" ".join(a.paragraphs)), GRAM))
-        for a in articles
-    ]
-    df = Counter(term for c in counts for term in c)
+def _vectors(articles: list[Article]) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """L2-normalised TF-IDF rows over title and body bigrams, each term's document count, and
+    each stored term's first position in its article (where it first occurs, title first)."""
+    strings = [x for a in articles for x in (normalise(a.title), normalise(" ".join(a.paragraphs)))]
+    codes, owner, position = gram_codes(strings, GRAM)
+    rows = owner // 2
+    terms, term = np.unique(codes, return_inverse=True)
+    # One entry per (article, term): its count, and its first position (np.unique is stable).
+    key = rows.astype(np.uint64) * np.uint64(len(terms) or 1) + term.astype(np.uint64)
+    pairs, first, tf = np.unique(key, return_index=True, return_counts=True)
+    row = (pairs // np.uint64(len(terms) or 1)).astype(np.int64)
+    col = (pairs % np.uint64(len(terms) or 1)).astype(np.int64)
+    df = np.bincount(col, minlength=len(terms))
     # Smoothed idf (+1): with a handful of articles a term they all share still counts.
-    idf = {t: math.log((1 + len(articles)) / (1 + d)) + 1 for t, d in df.items()}
-    vectors = []
-    for c in counts:
-        weights = {t: (1 + math.log(tf)) * idf[t] for t, tf in c.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        vectors.append({t: w / norm for t, w in weights.items()})
-    return vectors, df
-
-
-def cosine(a: Vector, b: Vector) -> float:
-    """The dot product of two L2-normalised sparse vectors."""
-    # fsum is exact, so the result does not depend on the set's (hash-seeded) order.
-    return math.fsum(a[t] * b[t] for t in a.keys() & b.keys())
+    idf = np.log((1 + len(articles)) / (1 + df)) + 1
+    weight = (1 + np.log(tf)) * idf[col]
+    norms = np.sqrt(np.bincount(row, weights=weight * weight, minlength=len(articles)))
+    weight = weight / np.where(norms > 0, norms, 1.0)[row]
+    shape = (len(articles), len(terms))
+    matrix = sparse.csr_matrix((weight, (row, col)), shape=shape)
+    order = sparse.csr_matrix((position[first] + 1.0, (row, col)), shape=shape)
+    return matrix, df, order.data - 1
 
 
 def similarities(articles: list[Article]) -> dict[tuple[int, int], float]:
     """Cosine of every candidate pair (i < j by position), candidates from shared top terms."""
-    vectors, df = _vectors(articles)
-    postings: defaultdict[str, list[int]] = defaultdict(list)
-    for i, v in enumerate(vectors):
-        # A term of one article links nothing: rank only the shared ones, or the rarest
-        # (highest idf) terms would crowd the index with dead ends.
-        linking = [t for t in v if df[t] > 1]
-        for term in heapq.nlargest(TOP_TERMS, linking, key=v.__getitem__):
-            postings[term].append(i)
-    shared = Counter(
-        pair
-        for members in postings.values()
-        if len(members) <= MAX_POSTING
-        for pair in combinations(members, 2)
+    if not articles:
+        return {}
+    matrix, df, first = _vectors(articles)
+    row = np.repeat(np.arange(len(articles)), np.diff(matrix.indptr))
+    # A term of one article links nothing: rank only the shared ones, or the rarest
+    # (highest idf) terms would crowd the index with dead ends. Ties go to the term that
+    # occurs first in the article.
+    linking = np.flatnonzero(df[matrix.indices] > 1)
+    ranked = linking[np.lexsort((first[linking], -matrix.data[linking], row[linking]))]
+    rank = np.arange(len(ranked)) - np.searchsorted(row[ranked], row[ranked], side="left")
+    top = ranked[rank < TOP_TERMS]
+    # A term among the top terms of more than MAX_POSTING articles links nothing either.
+    postings = np.bincount(matrix.indices[top], minlength=matrix.shape[1])
+    top = top[postings[matrix.indices[top]] <= MAX_POSTING]
+    index = sparse.csr_matrix(
+        (np.ones(len(top), dtype=np.int32), (row[top], matrix.indices[top])), shape=matrix.shape
     )
-    return {
-        (i, j): cosine(vectors[i], vectors[j])
-        for (i, j), count in shared.items()
-        if count >= MIN_SHARED_TERMS
-    }
+    shared = sparse.triu(index @ index.T, k=1).tocoo()
+    chosen = shared.data >= MIN_SHARED_TERMS
+    first_of, second_of = shared.row[chosen], shared.col[chosen]
+    order = np.lexsort((second_of, first_of))
+    first_of, second_of = first_of[order], second_of[order]
+    scores = np.concatenate(
+        [
+            np.asarray(
+                matrix[first_of[k : k + CHUNK]].multiply(matrix[second_of[k : k + CHUNK]]).sum(1)
+            ).ravel()
+            for k in range(0, len(first_of), CHUNK)
+        ]
+        or [np.zeros(0)]
+    )
+    return {(int(i), int(j)): float(x) for i, j, x in zip(first_of, second_of, scores, strict=True)}
 
 
 def _average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> list[int]:
@@ -123,9 +138,31 @@ def _average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: flo
     return [root(i) for i in range(n)]
 
 
-def group_stories(articles: list[Article], *, threshold: float = THRESHOLD) -> list[list[str]]:
-    """Group related articles (unique ids) into stories; singletons are stories too."""
+def group_stories(
+    articles: list[Article],
+    *,
+    threshold: float = THRESHOLD,
+    linked: Iterable[tuple[str, str]] = (),
+) -> list[list[str]]:
+    """Group related articles (unique ids) into stories; singletons are stories too.
+
+    `linked`: pairs of ids that belong to one story whatever their similarity (the
+    near-identical reports of successive events that deduplication kept apart).
+    """
     roots = _average_linkage(len(articles), similarities(articles), threshold)
+    position = {a.id: i for i, a in enumerate(articles)}
+    joined = {r: r for r in roots}
+
+    def top(r: int) -> int:
+        while joined[r] != r:
+            r = joined[r]
+        return r
+
+    for a, b in linked:
+        if a in position and b in position:
+            x, y = top(roots[position[a]]), top(roots[position[b]])
+            joined[max(x, y)] = min(x, y)
+    roots = [top(r) for r in roots]
     stories: dict[int, list[str]] = {}
     for i, r in enumerate(roots):
         stories.setdefault(r, []).append(articles[i].id)

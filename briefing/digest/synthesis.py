@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from briefing.brief.reask import ask_grounded
 from briefing.grounding import check_story
 from briefing.llm.base import LLM
@@ -14,6 +16,7 @@ from briefing.models import (
     StoryAnswer,
     StoryClaim,
     StoryClaimAnswer,
+    TimelineEntry,
     Usage,
 )
 from briefing.prompts import render_messages
@@ -21,18 +24,60 @@ from briefing.prompts import render_messages
 PROMPT = "story"
 
 
-def synthesize_story(briefs: list[Brief], llm: LLM) -> tuple[Story, Usage]:
-    """The synthesis of a story of two or more briefs, and what it cost."""
+def synthesize_story(
+    briefs: list[Brief], llm: LLM, *, events: Iterable[tuple[str, str]] = ()
+) -> tuple[Story, Usage]:
+    """The synthesis of a story of two or more briefs, and what it cost.
+
+    `events`: pairs of article ids worded alike that report two events (see
+    briefing.digest.dedupe). A story holding such a pair is a sequence: its briefs go to the
+    model in date order, with the prompt's instructions to say what changed between them.
+    """
+    sequence = is_sequence([brief.article.id for brief in briefs], events)
+    if sequence:
+        briefs = in_date_order(briefs)
     members = [brief.article.id for brief in briefs]
     articles = {brief.article.id: brief.article for brief in briefs}
 
     def check(answer: StoryAnswer) -> list[Finding]:
         return check_story(story_from_answer(answer, members), articles)
 
-    messages = render_messages(PROMPT, briefs=briefs)
+    messages = render_messages(PROMPT, briefs=briefs, sequence=sequence)
     result = ask_grounded(llm, messages, StoryAnswer, PROMPT, check)
     story = story_from_answer(result.value, members)
-    return story.model_copy(update={"findings": result.findings}), result.usage
+    update = {"findings": result.findings, "timeline": timeline(briefs)}
+    return story.model_copy(update=update), result.usage
+
+
+def timeline(briefs: list[Brief]) -> list[TimelineEntry]:
+    """A story's dated steps when its articles were published on two days or more: each dated
+    article's core viewpoint under its day, cited as the brief cites it, in date order.
+
+    Built from the briefs, without a model call; empty for a story of one day.
+    """
+    dated = [b for b in in_date_order(briefs) if b.article.published]
+    if len({b.article.published[:10] for b in dated if b.article.published}) < 2:
+        return []
+    return [
+        TimelineEntry(
+            date=(b.article.published or "")[:10],
+            en=b.core_viewpoint.en,
+            zh=b.core_viewpoint.zh,
+            cites=[ArticleCite(article=b.article.id, paragraphs=b.core_viewpoint.cites)],
+        )
+        for b in dated
+    ]
+
+
+def is_sequence(members: list[str], events: Iterable[tuple[str, str]]) -> bool:
+    """Whether a story's members include two reports of successive events worded alike."""
+    inside = set(members)
+    return any(a in inside and b in inside for a, b in events)
+
+
+def in_date_order(briefs: list[Brief]) -> list[Brief]:
+    """The briefs by publication date, undated ones last, ties in their given order."""
+    return sorted(briefs, key=lambda b: (b.article.published is None, b.article.published or ""))
 
 
 def story_from_answer(answer: StoryAnswer, members: list[str]) -> Story:

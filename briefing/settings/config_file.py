@@ -54,6 +54,21 @@ class InputSection(Model):
     max_bytes: int | None = Field(None, ge=1)  # the largest input; briefing/ingest/size.py
 
 
+class LshStorage(Model):
+    """Where dedupe's MinHash LSH index lives: datasketch's `storage_config`."""
+
+    type: Literal["dict", "redis"]
+    redis: dict[str, Any] = {}  # redis.Redis arguments: host, port, db, password…
+    basename: str = "briefing-dedupe"  # key prefix in a shared store
+
+
+class DedupeSection(Model):
+    """The `[dedupe]` table. `lsh_storage` unset: the index is built in this process's memory
+    (the fastest on one machine); set, datasketch's MinHashLSH keeps it there (e.g. Redis)."""
+
+    lsh_storage: LshStorage | None = None
+
+
 class LangChainSection(Model):
     """The `[langchain]` table: settings for a `langchain:package.module:ClassName` provider."""
 
@@ -73,6 +88,7 @@ class ConfigFile(Model):
     slack: SlackSection = SlackSection()
     input: InputSection = InputSection()
     langchain: LangChainSection = LangChainSection()
+    dedupe: DedupeSection = DedupeSection()
     # model: [input, output] USD per million tokens, over briefing/settings/providers.py's.
     prices: dict[str, tuple[float, float]] = {}
 
