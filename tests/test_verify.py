@@ -268,3 +268,14 @@ def test_estimate_counts_the_verify_calls() -> None:
     assert verified.total.tokens_out == plain.total.tokens_out + verified.verify.tokens_out
     assert verified.cost_usd is not None and plain.cost_usd is not None
     assert verified.cost_usd > plain.cost_usd
+
+
+def test_estimate_cli_verify_prints_the_share() -> None:
+    week = str(EXAMPLES / "weekly")
+    plain = run("estimate", week, "--json")
+    verified = run("estimate", week, "--json", "--verify")
+    assert plain.exit_code == verified.exit_code == 0, verified.output
+    assert json.loads(plain.stdout)["verify"] is None
+    share = json.loads(verified.stdout)["verify"]
+    assert share["tokens_in"] > 0
+    assert "--verify:" in run("estimate", week, "--verify").stdout
