@@ -73,22 +73,29 @@ def labels(recorded: list[Recorded]) -> None:
     if not path.is_file():
         return
     by_key = {item.key: item for item in recorded}
-    flagged_mistakes = mistakes = flagged_correct = correct = 0
+    tally: Counter[str] = Counter()
     for label in json.loads(path.read_text("utf-8"))["labels"]:
         item = by_key.get(label["answer"])
         if item is None:
             continue
         hit = [f for f in item.findings if f.where == label["where"] and f.severity == "error"]
-        if label["mistake"] == "none":
-            correct += 1
-            flagged_correct += bool(hit)
-        else:
-            mistakes += 1
-            flagged_mistakes += bool(hit)
-    print(
-        f"labels: {flagged_mistakes} of {mistakes} labelled mistakes flagged (error level); "
-        f"{flagged_correct} of {correct} statements judged correct flagged"
+        group = (
+            "judged correct"
+            if label["mistake"] == "none"
+            else "mistakes a check covers"
+            if label["expect"]
+            else "mistakes no check covers"
+        )
+        tally[group] += 1
+        tally[f"{group} flagged"] += bool(hit)
+        if not hit and label["mistake"] != "none":
+            tally[f"missed {label['mistake']}"] += 1
+    for group in ("mistakes a check covers", "mistakes no check covers", "judged correct"):
+        print(f"labels, {group}: {tally[group + ' flagged']} of {tally[group]} flagged (error)")
+    missed = sorted(
+        (k.removeprefix("missed "), n) for k, n in tally.items() if k.startswith("missed ")
     )
+    print("missed, by mistake: " + ", ".join(f"{k} {n}" for k, n in missed))
 
 
 if __name__ == "__main__":
