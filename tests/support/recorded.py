@@ -54,6 +54,7 @@ class Recorded:
     problem: str | None = None  # why `value` is None
     findings: list[Finding] = field(default_factory=list)
     members: list[str] = field(default_factory=list)  # a story's article ids
+    asked: str = ""  # the user turns of the request, as sent
 
     @property
     def key(self) -> str:
@@ -113,6 +114,7 @@ def _recorded(
         _article_of(kind, text, found),
         choice["message"].get("content") or "",
         choice.get("finish_reason") or "",
+        asked=text,
     )
     schemas: dict[str, type[BriefAnswer] | type[StoryAnswer] | type[VerifyAnswer]] = {
         "brief": BriefAnswer,
@@ -146,3 +148,15 @@ def _article_of(kind: str, text: str, found: dict[str, Article]) -> str | None:
         best = max(counts, key=lambda n: counts[n])
         return best if counts[best] else None
     return None
+
+
+def verified_brief(item: Recorded, recorded: list[Recorded], found: dict[str, Article]) -> Brief:
+    """The brief a recorded verify request asked about: the recorded brief of its article
+    whose every claim the request quotes (the kept one of the first answer and the re-ask)."""
+    for candidate in recorded:
+        brief = brief_of(candidate, found) if candidate.article == item.article else None
+        if brief is not None and all(
+            claim.en in item.asked for _, claim in brief.claims_with_paths()
+        ):
+            return brief
+    raise LookupError(f"no recorded brief of {item.article} matches {item.key}")
