@@ -36,9 +36,15 @@ __all__ = [
 ]
 
 
-def summarize(source: str | Article, settings: Settings, *, stack: Stack | None = None) -> Brief:
-    """Brief one article (an Article, or a file, URL or '-' to read): checked, re-asked once."""
-    from briefing.brief.summarize import summarize_article
+def summarize(
+    source: str | Article, settings: Settings, *, stack: Stack | None = None, verify: bool = False
+) -> Brief:
+    """Brief one article (an Article, or a file, URL or '-' to read): checked, re-asked once.
+
+    `verify`: then ask the second reader whether the cited paragraphs support each claim
+    (briefing.brief.verify): one more call.
+    """
+    from briefing.brief.summarize import summarize_article, with_sampling
     from briefing.errors import InputError
     from briefing.llm.stack import build_stack
 
@@ -54,7 +60,12 @@ def summarize(source: str | Article, settings: Settings, *, stack: Stack | None 
             )
         source = articles[0]
     stack = stack or build_stack(settings)
-    return summarize_article(source, stack.llm)
+    brief = with_sampling(summarize_article(source, stack.llm), settings.sampling)
+    if verify:
+        from briefing.brief.verify import verify_brief
+
+        brief = verify_brief(brief, stack.llm)
+    return brief
 
 
 def prepare_weekly(

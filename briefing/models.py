@@ -69,6 +69,27 @@ class BriefAnswer(Model):
     groups: Annotated[list[GroupAnswer], Field(min_length=2, max_length=6)]
 
 
+class CitationVerdictAnswer(Model):
+    """Whether one cited paragraph supports its claim (prompts/verify.*.j2)."""
+
+    paragraph: int
+    supports: Literal["yes", "partly", "no"]
+
+
+class ClaimVerdictAnswer(Model):
+    """The second reader's verdict on one numbered claim and each paragraph it cites."""
+
+    claim: int
+    verdict: Literal["supported", "partly", "not-supported"]
+    citations: Annotated[list[CitationVerdictAnswer], Field(max_length=6)]
+
+
+class VerifyAnswer(Model):
+    """The structured answer the verify prompt asks for: a verdict per claim."""
+
+    verdicts: Annotated[list[ClaimVerdictAnswer], Field(max_length=40)]
+
+
 # --- The brief as written to users. ---------------------------------------------------
 
 
@@ -112,6 +133,7 @@ FindingKind = Literal[
     "repeated-claim",  # a statement says again what an earlier one says (grounding/shape.py)
     "repeated-title",  # a group title repeats another's or the brief's (grounding/shape.py)
     "cut-off",  # a text stops at the schema's length limit mid-sentence (grounding/shape.py)
+    "not-supported",  # --verify: the second reader found the cited paragraphs do not support it
 ]
 
 
@@ -141,6 +163,35 @@ class Usage(Model):
         )
 
 
+class Sampling(Model):
+    """Sampling settings of a run (None: not set, the server's default); recorded in meta."""
+
+    temperature: float | None = Field(None, ge=0, le=2)
+    seed: int | None = None
+    max_tokens: int | None = Field(None, gt=0)
+    timeout: float | None = Field(None, gt=0)
+
+
+class Verification(Model):
+    """What the second reader (`--verify`) judged, ALCE-style, over a brief or a digest.
+
+    `recall`: judged claims (core viewpoint included) whose cited paragraphs together fully
+    support them. `precision`: judged citations whose paragraph supports its claim, fully or
+    in part. Both null when nothing was judged.
+    """
+
+    claims: int = 0  # claims the reader judged
+    unjudged: int = 0  # claims its answer left out: counted in neither figure
+    supported: int = 0
+    partly: int = 0
+    not_supported: int = 0
+    citations: int = 0  # (claim, cited paragraph) pairs judged
+    citations_supporting: int = 0
+    recall: float | None = None
+    precision: float | None = None
+    usage: Usage = Usage()  # what the verify calls cost (also inside the brief's meta.usage)
+
+
 class BriefMeta(Model):
     """How a brief was made."""
 
@@ -149,6 +200,7 @@ class BriefMeta(Model):
     generated_at: str
     usage: Usage = Usage()
     attempts: int = 1
+    sampling: Sampling | None = None  # set when any sampling setting was chosen
 
 
 class Brief(Model):
@@ -161,6 +213,7 @@ class Brief(Model):
     groups: list[Group]
     findings: list[Finding] = []
     meta: BriefMeta
+    verification: Verification | None = None  # --verify only
 
     @property
     def errors(self) -> list[Finding]:
@@ -295,6 +348,7 @@ class DigestMeta(Model):
     cached_calls: int = 0
     retries: int = 0
     warnings: list[str] = []
+    sampling: Sampling | None = None  # set when any sampling setting was chosen
 
 
 class Digest(Model):
@@ -310,6 +364,7 @@ class Digest(Model):
     duplicates: list[Duplicate] = []
     failures: list[Failure] = []
     meta: DigestMeta
+    verification: Verification | None = None  # --verify only: the briefs' figures summed
 
 
 class PlannedArticle(Model):
@@ -368,3 +423,4 @@ class Estimate(Model):
     articles: list[EstimatedArticle]
     total: TokenTotal
     cost_usd: float | None
+    verify: TokenTotal | None = None  # --verify: its calls' share of `total`

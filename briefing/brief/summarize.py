@@ -10,7 +10,7 @@ from briefing.brief.longform import budget_for, needs_split, summarize_long
 from briefing.brief.reask import ask_grounded
 from briefing.brief.request import brief_request
 from briefing.llm.base import LLM
-from briefing.models import Article, Brief, BriefAnswer, BriefMeta, Finding
+from briefing.models import Article, Brief, BriefAnswer, BriefMeta, Finding, Sampling
 from briefing.prompts import BRIEF_PROMPT, prompt_version
 
 
@@ -39,3 +39,10 @@ def summarize_article(article: Article, llm: LLM, *, budget_tokens: int | None =
     )
     brief = brief_from_answer(article, result.value, meta)
     return brief.model_copy(update={"findings": result.findings})
+
+
+def with_sampling(brief: Brief, sampling: Sampling | None) -> Brief:
+    """`brief` with the run's sampling settings in its meta, so the run can be repeated."""
+    if sampling is None:
+        return brief
+    return brief.model_copy(update={"meta": brief.meta.model_copy(update={"sampling": sampling})})

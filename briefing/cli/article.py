@@ -14,10 +14,15 @@ from briefing.cli.common import (
     Lang,
     LangOpt,
     MaxCostOpt,
+    MaxTokensOpt,
     ModelOpt,
     NoCacheOpt,
     ProviderOpt,
     ReplayOpt,
+    SeedOpt,
+    TemperatureOpt,
+    TimeoutOpt,
+    VerifyOpt,
     cost_text,
     count,
     emit,
@@ -25,6 +30,7 @@ from briefing.cli.common import (
     make_stack,
     settings_for,
     user_errors,
+    verification_text,
 )
 from briefing.errors import EXIT_FINDINGS, InputError, InvalidBriefError
 
@@ -127,17 +133,26 @@ def summarize(
             "--strict", help="Exit 1 if a claim is flagged (an error-level finding remains)."
         ),
     ] = False,
+    verify: VerifyOpt = False,
+    temperature: TemperatureOpt = None,
+    seed: SeedOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Brief one article in English and Chinese, every claim cited and checked."""
     from briefing import summarize as summarize_one
+    from briefing.models import Sampling
 
     with user_errors():
         fmt = _output_format(fmt, output)  # before any model call
         article = _read_one(source, max_bytes)
-        settings = settings_for(model, provider, base_url, replay)
+        sampling = Sampling(
+            temperature=temperature, seed=seed, max_tokens=max_tokens, timeout=timeout
+        )
+        settings = settings_for(model, provider, base_url, replay, sampling)
         stack = make_stack(settings, replay, no_cache=no_cache, max_cost=max_cost)
         err(f"Briefing {article.id} ({len(article.paragraphs)} paragraphs) with {settings.model}…")
-        brief = summarize_one(article, settings, stack=stack)
+        brief = summarize_one(article, settings, stack=stack, verify=verify)
         _write_brief(brief, fmt, lang, output)
     _report(brief, settings)
     if strict and brief.errors:
@@ -206,6 +221,8 @@ def _report(brief: Brief, settings: Settings) -> None:
         f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, "
         f"{cost_text(settings.cost(usage))} · {calls}"
     )
+    if brief.verification is not None:
+        err(verification_text(brief.verification))
     if brief.errors:
         n = len(brief.errors)
         err(

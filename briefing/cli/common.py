@@ -18,6 +18,7 @@ from briefing.signals import EXIT_TERMINATED, exit_code
 
 if TYPE_CHECKING:
     from briefing.llm.stack import Stack
+    from briefing.models import Sampling, Verification
     from briefing.settings import Settings
 
 
@@ -67,6 +68,38 @@ MaxCostOpt = Annotated[
     typer.Option("--max-cost", min=0, metavar="USD", help="Stop before spending more than this."),
 ]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the rendered brief.")]
+TemperatureOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--temperature",
+        min=0,
+        max=2,
+        help="Sampling temperature [default: `temperature` in "
+        "the provider's config table, else the server's].",
+    ),
+]
+SeedOpt = Annotated[
+    int | None,
+    typer.Option("--seed", help="Sampling seed, for servers that honour one (config: `seed`)."),
+]
+MaxTokensOpt = Annotated[
+    int | None,
+    typer.Option("--max-tokens", min=1, help="Most tokens one answer may take (`max_tokens`)."),
+]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout", min=0.001, metavar="SECONDS", help="One call's timeout (`timeout`; 120)."
+    ),
+]
+VerifyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verify",
+        help="One more call per brief: a second reader judges whether each claim's cited "
+        "paragraphs support it (not-supported findings, citation precision and recall).",
+    ),
+]
 
 
 def colour(stream: TextIO) -> bool:
@@ -156,13 +189,21 @@ def emit(text: str, output: Path | None) -> None:
 
 
 def settings_for(
-    model: str | None, provider: str | None, base_url: str | None, replay: Path | None
+    model: str | None,
+    provider: str | None,
+    base_url: str | None,
+    replay: Path | None,
+    sampling: Sampling | None = None,
 ) -> Settings:
     """The settings the model options resolve to (a replay needs no key)."""
     from briefing.settings import resolve_settings
 
     return resolve_settings(
-        provider=provider, model=model, base_url=base_url, require_key=replay is None
+        provider=provider,
+        model=model,
+        base_url=base_url,
+        require_key=replay is None,
+        sampling=sampling,
     )
 
 
@@ -189,3 +230,14 @@ def make_stack(
 def cost_text(cost: float | None) -> str:
     """A cost as a run's report shows it."""
     return "unknown cost" if cost is None else f"${cost:.4f}"
+
+
+def verification_text(v: Verification) -> str:
+    """The second reader's figures (--verify) as a run's report shows them."""
+    recall = "n/a" if v.recall is None else f"{v.recall:.0%}"
+    precision = "n/a" if v.precision is None else f"{v.precision:.0%}"
+    unjudged = f", {v.unjudged} not judged" if v.unjudged else ""
+    return (
+        f"Verified: {v.supported} supported, {v.partly} partly, {v.not_supported} not supported"
+        f"{unjudged} · citation recall {recall}, precision {precision}"
+    )

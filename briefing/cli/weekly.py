@@ -15,10 +15,15 @@ from briefing.cli.common import (
     Lang,
     LangOpt,
     MaxCostOpt,
+    MaxTokensOpt,
     ModelOpt,
     NoCacheOpt,
     ProviderOpt,
     ReplayOpt,
+    SeedOpt,
+    TemperatureOpt,
+    TimeoutOpt,
+    VerifyOpt,
     cost_text,
     count,
     emit,
@@ -26,6 +31,7 @@ from briefing.cli.common import (
     make_stack,
     settings_for,
     user_errors,
+    verification_text,
 )
 from briefing.errors import EXIT_FINDINGS, InputError
 
@@ -120,11 +126,17 @@ def weekly(
         ),
     ] = None,
     max_bytes: MaxBytesOpt = None,
+    verify: VerifyOpt = False,
+    temperature: TemperatureOpt = None,
+    seed: SeedOpt = None,
+    max_tokens: MaxTokensOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Brief a week of articles: duplicates merged, stories synthesised, MD/HTML/PDF/JSON."""
     from briefing.digest.estimate import estimate_run
     from briefing.digest.run import plan_digest, run_weekly
     from briefing.llm.batch import BatchPending
+    from briefing.models import Sampling
     from briefing.progress import progress_display
     from briefing.render.outputs import FORMATS, write_digest
 
@@ -149,9 +161,12 @@ def weekly(
         # Fail on a missing Slack target or an unwritable folder now, not after paying.
         target = _slack_target() if slack else None
         _check_writable(output)
-        settings = settings_for(model, provider, base_url, replay)
+        sampling = Sampling(
+            temperature=temperature, seed=seed, max_tokens=max_tokens, timeout=timeout
+        )
+        settings = settings_for(model, provider, base_url, replay, sampling)
         if max_cost is not None and replay is None:
-            _check_projection(estimate_run(prepared, settings), max_cost)
+            _check_projection(estimate_run(prepared, settings, verify=verify), max_cost)
         # A batch's briefs come from the cache, and its story calls go without our limiter.
         stack = make_stack(
             settings, replay, no_cache=no_cache, max_cost=max_cost, rate_limited=not batch
@@ -172,6 +187,7 @@ def weekly(
                     batch=batch,
                     batch_wait=batch_wait,
                     notify=err,
+                    verify=verify,
                 )
             except BatchPending as exc:  # not an error: no "Error:" prefix
                 err(exc.message)
@@ -265,6 +281,8 @@ def _weekly_report(digest: Digest) -> None:
         f" · {count(meta.cached_calls, 'answer')} from the cache"
         f" · {count(meta.retries, 'call')} retried"
     )
+    if digest.verification is not None:
+        err(verification_text(digest.verification))
     for warning in meta.warnings:
         err(f"Warning: {warning}")
     from briefing.digest.pool import INTERRUPTED
@@ -288,6 +306,9 @@ def estimate(
     provider: ProviderOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
     max_bytes: MaxBytesOpt = None,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Count weekly --verify's call per brief too.")
+    ] = False,
 ) -> None:
     """Tokens and cost a weekly run would take, per article and in total; no model call."""
     from briefing.digest.estimate import estimate_run
@@ -298,7 +319,7 @@ def estimate(
         settings = resolve_settings(
             provider=provider, model=model, require_key=False, require_endpoint=False
         )
-        result = estimate_run(prepared, settings)
+        result = estimate_run(prepared, settings, verify=verify)
     if as_json:
         typer.echo(result.model_dump_json(indent=2))
         return
@@ -310,6 +331,11 @@ def estimate(
         if result.cost_usd is None
         else (f"${result.cost_usd:.4f}")
     )
+    if result.verify is not None:
+        typer.echo(
+            f"--verify: {result.verify.tokens_in:,} in, {result.verify.tokens_out:,} out "
+            "of the total"
+        )
     typer.echo(
         f"{count(len(result.articles), 'article')} and their stories on {result.model}: "
         f"{result.total.tokens_in:,} tokens in, {result.total.tokens_out:,} out expected, "

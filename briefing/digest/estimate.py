@@ -8,6 +8,7 @@ tokens out are expected as that module says.
 from __future__ import annotations
 
 from briefing.brief.request import ANSWER_BASE, ANSWER_CAP, ANSWER_PER_TOKEN, brief_request
+from briefing.brief.verify import expected_verify_tokens
 from briefing.digest.prepare import Prepared
 from briefing.digest.week import TOP_STORIES
 from briefing.models import Estimate, EstimatedArticle, TokenTotal, Usage
@@ -19,8 +20,9 @@ WEEK_PROMPT = 600  # the week prompt's own text, without the stories
 WEEK_ANSWER = 900  # 5-8 bilingual one-line points with their cites
 
 
-def estimate_run(prepared: Prepared, settings: Settings) -> Estimate:
-    """Expected tokens and cost of briefing the prepared articles and synthesising stories."""
+def estimate_run(prepared: Prepared, settings: Settings, *, verify: bool = False) -> Estimate:
+    """Expected tokens and cost of briefing the prepared articles and synthesising stories
+    (and, with `verify`, of the second reader's call per brief, in `total` and `verify`)."""
     model = settings.model
     window = context_window(model)
     articles = []
@@ -43,12 +45,28 @@ def estimate_run(prepared: Prepared, settings: Settings) -> Estimate:
     story_ins = [STORY_PROMPT + sum(out_by_id[i] for i in s) for s in stories]
     story_outs = [min(ANSWER_CAP, int(ANSWER_BASE + ANSWER_PER_TOKEN * n)) for n in story_ins]
     week_in, week_out = week_tokens(prepared.stories, out_by_id, story_outs)
+    checks = [expected_verify_tokens(a, out_by_id[a.id]) for a in prepared.articles if verify]
+    verifying = TokenTotal(
+        tokens_in=sum(i for i, _ in checks), tokens_out=sum(o for _, o in checks)
+    )
     total = TokenTotal(
-        tokens_in=sum(a.tokens_in for a in articles) + sum(story_ins) + week_in,
-        tokens_out=sum(a.tokens_out for a in articles) + sum(story_outs) + week_out,
+        tokens_in=sum(a.tokens_in for a in articles)
+        + sum(story_ins)
+        + week_in
+        + verifying.tokens_in,
+        tokens_out=sum(a.tokens_out for a in articles)
+        + sum(story_outs)
+        + week_out
+        + verifying.tokens_out,
     )
     usage = Usage(prompt_tokens=total.tokens_in, completion_tokens=total.tokens_out)
-    return Estimate(model=model, articles=articles, total=total, cost_usd=settings.cost(usage))
+    return Estimate(
+        model=model,
+        articles=articles,
+        total=total,
+        cost_usd=settings.cost(usage),
+        verify=verifying if verify else None,
+    )
 
 
 def week_tokens(

@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from functools import partial
 
 from briefing.brief.request import brief_request
-from briefing.brief.summarize import summarize_article
+from briefing.brief.summarize import summarize_article, with_sampling
+from briefing.brief.verify import summed, verify_brief
 from briefing.digest.pool import INTERRUPTED, Interrupted, Job, Pool
 from briefing.digest.prepare import Prepared
 from briefing.digest.synthesis import story_of_one, synthesize_story
@@ -22,6 +23,7 @@ from briefing.errors import BriefingError
 from briefing.llm.base import LLM, CallStats
 from briefing.llm.stack import Stack, build_stack
 from briefing.models import (
+    Article,
     Brief,
     Digest,
     DigestMeta,
@@ -56,6 +58,7 @@ def run_weekly(
     batch: bool = False,
     batch_wait: float = 0.0,
     notify: Callable[[str], None] = lambda _: None,
+    verify: bool = False,
 ) -> WeeklyRun:
     """Brief the prepared articles and synthesise their stories; a failure is listed, never
     fatal. Ctrl-C (or SIGTERM) ends the run with what was finished (`interrupted`).
@@ -63,7 +66,8 @@ def run_weekly(
     `stack`: the client stack (built from `settings` if not given; a batch run's has no rate
     limiter: its briefs come from the batch, through the cache). `batch`: answer the briefs
     through the OpenAI Batch API first, waiting up to `batch_wait` seconds (BatchPending if
-    it is not done). `notify` gets the batch step's progress lines.
+    it is not done). `notify` gets the batch step's progress lines. `verify`: one more call
+    per brief, the second reader (briefing.brief.verify).
     """
     stack = stack or build_stack(settings, rate_limited=not batch)
     batched = None
@@ -74,7 +78,9 @@ def run_weekly(
     workers = concurrency or settings.concurrency
     interrupted = False
     try:
-        digest = build_digest(prepared, stack.llm, settings, progress, concurrency=workers)
+        digest = build_digest(
+            prepared, stack.llm, settings, progress, concurrency=workers, verify=verify
+        )
     except Interrupted as stop:
         digest, interrupted = stop.digest, True
     digest.meta.cached_calls = stack.stats.hits
@@ -91,21 +97,29 @@ def build_digest(
     progress: Progress = quiet,
     *,
     concurrency: int = 4,
+    verify: bool = False,
 ) -> Digest:
     """Brief every kept article, synthesise every story; a failure is listed, never fatal.
 
     Up to `concurrency` model calls at once (on threads, see briefing.digest.pool); briefs,
     stories and failures keep the input order. On Ctrl-C the calls in flight finish (a second
     Ctrl-C abandons them) and Interrupted is raised carrying the digest of what was done, the
-    rest listed as failures "interrupted".
+    rest listed as failures "interrupted". `verify`: each brief is also verified (its call is
+    part of the brief's job, its cost part of the brief's usage).
     """
     pool = Pool(concurrency, progress)
+    sampling = settings.sampling
+
+    def brief_of(article: Article, llm: LLM) -> Brief:
+        brief = with_sampling(summarize_article(article, llm), sampling)
+        return verify_brief(brief, llm) if verify else brief
+
     jobs = [Job(article.id, article.title, article) for article in prepared.articles]
     briefs: list[Brief] = []
     failures = list(prepared.failures)
     usage = Usage()
     for article, outcome in zip(
-        prepared.articles, pool.run("brief", jobs, llm, summarize_article), strict=True
+        prepared.articles, pool.run("brief", jobs, llm, brief_of), strict=True
     ):
         if outcome.value is None:
             failures.append(Failure(input=prepared.inputs[article.id], error=str(outcome.error)))
@@ -162,7 +176,9 @@ def build_digest(
             cost_usd=settings.cost(usage),
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
             warnings=warnings,
+            sampling=sampling,
         ),
+        verification=summed(b.verification for b in briefs) if verify else None,
     )
     if stopped:
         raise Interrupted(digest)

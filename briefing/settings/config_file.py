@@ -34,6 +34,8 @@ class ProviderSection(Model):
     timeout: float | None = Field(None, gt=0)
     max_retries: int | None = Field(None, ge=0)
     max_tokens: int | None = Field(None, gt=0)
+    temperature: float | None = Field(None, ge=0, le=2)
+    seed: int | None = None
     concurrency: int | None = Field(None, ge=1)
     rpm: int | None = Field(None, ge=0)  # 0: no limit
     tpm: int | None = Field(None, ge=0)  # 0: no limit

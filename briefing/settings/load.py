@@ -38,12 +38,12 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import Field, SecretStr
 
 from briefing.errors import ConfigError
-from briefing.models import Model, Usage
+from briefing.models import Model, Sampling, Usage
 from briefing.settings.config_file import (
     ConfigFile,
     LangChainMethod,
@@ -79,6 +79,14 @@ class LangChainSettings(Model):
     options: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 
+V = TypeVar("V", int, float)
+
+
+def _first(flag: V | None, configured: V | None) -> V | None:
+    """The flag when given (0 included), else the config file's value."""
+    return configured if flag is None else flag
+
+
 class Settings(Model):
     """Everything needed to reach one model. `repr` and errors never show the key."""
 
@@ -90,6 +98,9 @@ class Settings(Model):
     timeout: float = Field(DEFAULT_TIMEOUT, gt=0)
     max_retries: int = Field(DEFAULT_MAX_RETRIES, ge=0)
     max_tokens: int | None = Field(None, gt=0)
+    # Sampling, sent only when set (an unset one leaves the request as it always was).
+    temperature: float | None = Field(None, ge=0, le=2)
+    seed: int | None = None
     config_path: Path
     concurrency: int = Field(DEFAULT_CONCURRENCY, ge=1)  # model calls at once (weekly)
     rpm: int | None = Field(None, ge=1)  # requests a minute; None: no limit of our own
@@ -97,6 +108,17 @@ class Settings(Model):
     langchain: LangChainSettings | None = None  # set for a langchain: provider only
     # model: price, the providers' list prices under the config file's [prices] table.
     prices: dict[str, Price] = Field(default_factory=list_prices, repr=False)
+
+    @property
+    def sampling(self) -> Sampling | None:
+        """The sampling settings sent with each request, for a brief's meta; None when unset."""
+        chosen = Sampling(
+            temperature=self.temperature,
+            seed=self.seed,
+            max_tokens=self.max_tokens,
+            timeout=self.timeout if self.timeout != DEFAULT_TIMEOUT else None,
+        )
+        return chosen if chosen.model_dump(exclude_none=True) else None
 
     @property
     def provider_entry(self) -> Provider | None:
@@ -160,8 +182,12 @@ def resolve_settings(
     require_key: bool = True,
     require_endpoint: bool = True,
     config: ConfigFile | None = None,
+    sampling: Sampling | None = None,
 ) -> Settings:
     """Settings from flags > environment > config file > preset; ConfigError if unusable.
+
+    `sampling`: the sampling flags (temperature, seed, max_tokens, timeout), each over the
+    provider's config table.
 
     `config` is the config file already read; without it the file at `config_path` (or the
     default path) is read. `require_key`/`require_endpoint` False: settings for counting
@@ -191,6 +217,7 @@ def resolve_settings(
             "langchain:package.module:ClassName.",
         )
     preset, section = PROVIDERS[name], config.section(name)
+    flags = sampling or Sampling()
 
     chosen_url = base_url or env.get("BRIEFING_BASE_URL")
     if not chosen_url and name in ("openai", "openai-compatible"):
@@ -217,9 +244,11 @@ def resolve_settings(
         base_url=chosen_url.rstrip("/"),
         api_key=resolve_api_key(name, flag=api_key, env=env, section=section),
         structured=section.structured or preset.structured,
-        timeout=section.timeout or DEFAULT_TIMEOUT,
+        timeout=flags.timeout or section.timeout or DEFAULT_TIMEOUT,
         max_retries=DEFAULT_MAX_RETRIES if section.max_retries is None else section.max_retries,
-        max_tokens=section.max_tokens or preset.max_tokens,
+        max_tokens=flags.max_tokens or section.max_tokens or preset.max_tokens,
+        temperature=_first(flags.temperature, section.temperature),
+        seed=_first(flags.seed, section.seed),
         config_path=path,
         concurrency=section.concurrency or preset.pace.concurrency,
         rpm=preset.pace.rpm if section.rpm is None else section.rpm or None,

@@ -53,6 +53,11 @@ class OpenAIChat:
         self.model = settings.model
         # Not the base URL: the same model behind a moved endpoint gives the same answers.
         self.identity = f"{settings.provider}|{settings.model}|{settings.structured}"
+        # Other sampling gives other answers; unset, the identity (and the cache) is as before.
+        if settings.temperature is not None:
+            self.identity += f"|temperature={settings.temperature}"
+        if settings.seed is not None:
+            self.identity += f"|seed={settings.seed}"
         self.stronger = STRONGER
         self.structured: StructuredMode = settings.structured
         self._sleep = sleep
@@ -149,6 +154,10 @@ class OpenAIChat:
         request: dict[str, Any] = {"model": s.model}
         if s.max_tokens:
             request["max_tokens"] = s.max_tokens
+        if s.temperature is not None:
+            request["temperature"] = s.temperature
+        if s.seed is not None:
+            request["seed"] = s.seed
         if self.structured == "json_schema":
             request["messages"] = conversation
             request["response_format"] = {
