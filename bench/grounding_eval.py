@@ -49,7 +49,9 @@ def correct_answers() -> dict[str, tuple[Article, dict[str, Any]]]:
             out[name] = (article, answer)
     week = {a.id: a for f in sorted((EXAMPLES / "weekly").iterdir()) for a in read_source(str(f))}
     for path in sorted((EXAMPLES / "answers").glob("*.json")):
-        if path.stem in week:  # story-*.json answers are syntheses, not briefs
+        # story-*.json answers are syntheses, not briefs; one brief is wrong on purpose
+        deliberate = path.with_name(f"{path.stem}.DELIBERATE-MISTAKE.md").exists()
+        if path.stem in week and not deliberate:
             out[path.stem] = (week[path.stem], json.loads(path.read_text(encoding="utf-8")))
     return out
 

@@ -82,7 +82,9 @@ def named(text: str, side: str | None = None, implied: bool = False) -> dict[str
     names only in context (境内 for China)."""
     g = _gazetteer()
     excluded = [m.span() for m in g.exclude.finditer(text)] if g.exclude else []
-    patterns = [g.zh, g.en] if side is None else [g.zh if side == "zh" else g.en]
+    # A Chinese text may name an organisation by its Latin acronym (WTO初步裁定, IMF): the
+    # English aliases count there too; an English text is read by its English aliases only.
+    patterns = [g.en] if side == "en" else [g.zh, g.en]
     found: dict[str, str] = {}
     for pattern in patterns:
         for m in pattern.finditer(text):

@@ -29,10 +29,13 @@ _ZH_DEFINITE = re.compile(
     r"不(?![仅少同过论管久但止妨愧禁料时利公平合理确定稳定良满当法])"
     r"|未(?![来成知])|没有|没(?!收)|无(?![论疑人线锡视数限形偿缝比])|禁止|停止|严禁|勿|并非|绝非"
 )
-_ZH_MAY = re.compile(r"[不未没无非禁停否拒免缺勿莫止]|取消|暂停|反对|失败|难以")
+# 非 may negate (非法, 并非), but 非常 is "very".
+_ZH_MAY = re.compile(r"[不未没无禁停否拒免缺勿莫止]|非(?!常)|取消|暂停|反对|失败|难以")
 _EN_DROP = re.compile(
     r"(?<![A-Za-z])(?:(?:no|not)\s+(?:more|less|fewer)\s+than|not only|no doubt"
-    r"|nothing but|no matter)(?![A-Za-z])",  # bounds and phrases that negate nothing
+    r"|nothing but|no matter|no later than|not least"
+    # "may not be mass-produced until next year" is a time (才能量产), not a denial
+    r"|not(?:\s+[a-z-]+){0,4}\s+until)(?![A-Za-z])",  # bounds and phrases that negate nothing
     re.I,
 )
 _EN_DEFINITE = re.compile(
