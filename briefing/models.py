@@ -104,6 +104,7 @@ FindingKind = Literal[
     "empty-text",
     "part-not-briefed",  # a part of a long article whose call failed (briefing/brief/longform.py)
     "check-failed",  # the checks themselves failed on this statement (a bug): it is unverified
+    "glossary-term",  # a glossary term rendered otherwise (briefing/grounding/glossary.py)
 ]
 
 
@@ -281,6 +282,8 @@ class DigestMeta(Model):
     cached_calls: int = 0
     retries: int = 0
     warnings: list[str] = []
+    # With a glossary: how each of its terms was rendered across the digest's English.
+    glossary: list[str] = []
 
 
 class Digest(Model):
@@ -313,6 +316,7 @@ class Skipped(Model):
     """Inputs left out on purpose, counted by reason."""
 
     outside_period: int = 0
+    already_briefed: int = 0  # `--since last`: briefed by an earlier run (briefing/state.py)
 
 
 class Plan(Model):

@@ -42,6 +42,14 @@ MaxBytesOpt = Annotated[
         "[default: 20000000; `max_bytes` under [input] in the config file].",
     ),
 ]
+GlossaryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--glossary",
+        metavar="FILE",
+        help="Preferred English for Chinese terms [default: glossary.toml in the config folder].",
+    ),
+]
 
 
 def read_inputs(source: str, max_bytes: int | None) -> list[Article]:
@@ -121,6 +129,7 @@ def summarize(
             "--strict", help="Exit 1 if a claim is flagged (an error-level finding remains)."
         ),
     ] = False,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Brief one article in English and Chinese, every claim cited and checked."""
     from briefing import summarize as summarize_one
@@ -131,7 +140,7 @@ def summarize(
         settings = settings_for(model, provider, base_url, replay)
         stack = make_stack(settings, replay, no_cache=no_cache, max_cost=max_cost)
         err(f"Briefing {article.id} ({len(article.paragraphs)} paragraphs) with {settings.model}…")
-        brief = summarize_one(article, settings, stack=stack)
+        brief = summarize_one(article, settings, stack=stack, glossary=glossary)
         _write_brief(brief, fmt, lang, output)
     _report(brief, settings)
     if strict and brief.errors:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from briefing.cli.article import MaxBytesOpt
+from briefing.cli.article import GlossaryOpt, MaxBytesOpt
 from briefing.cli.common import (
     BaseUrlOpt,
     Lang,
@@ -34,23 +35,55 @@ if TYPE_CHECKING:
     from briefing.slack.target import SlackTarget
 
 InputsArg = Annotated[
-    list[str], typer.Argument(help="Files, folders, globs and .jsonl feeds, mixed.")
+    list[str] | None,
+    typer.Argument(help="Files, folders, globs, .jsonl feeds, RSS/Atom feeds and URLs, mixed."),
 ]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="First day, YYYY-MM-DD.")]
+SinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--since", help="First day, YYYY-MM-DD; or 'last': what no earlier run has briefed."
+    ),
+]
+SourcesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sources",
+        metavar="FILE",
+        help="A file of inputs: one feed URL, page URL or path a line, # comments.",
+    ),
+]
 UntilOpt = Annotated[str | None, typer.Option("--until", help="Last day, YYYY-MM-DD.")]
 WeekOpt = Annotated[str | None, typer.Option("--week", help="An ISO week instead: 2025-W43.")]
 
 
 def _prepare(
-    inputs: list[str], since: str | None, until: str | None, week: str | None, max_bytes: int | None
+    inputs: list[str] | None,
+    since: str | None,
+    until: str | None,
+    week: str | None,
+    max_bytes: int | None,
+    sources: str | None = None,
+    glossary: Path | None = None,
 ) -> Prepared:
     from briefing import prepare_weekly
 
-    return prepare_weekly(inputs, since=since, until=until, week=week, max_bytes=max_bytes)
+    if not inputs and sources is None:
+        raise InputError(
+            "No input given.", "Name files, folders, feeds or URLs, or --sources FILE."
+        )
+    return prepare_weekly(
+        inputs or [],
+        since=since,
+        until=until,
+        week=week,
+        max_bytes=max_bytes,
+        sources=sources,
+        glossary=glossary,
+    )
 
 
 def weekly(
-    inputs: InputsArg,
+    inputs: InputsArg = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     week: WeekOpt = None,
@@ -101,16 +134,20 @@ def weekly(
         ),
     ] = None,
     max_bytes: MaxBytesOpt = None,
+    sources: SourcesOpt = None,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Brief a week of articles: duplicates merged, stories synthesised, MD/HTML/PDF/JSON."""
     from briefing.digest.estimate import estimate_run
     from briefing.digest.run import plan_digest, run_weekly
+    from briefing.errors import NothingNew
     from briefing.llm.batch import BatchPending
     from briefing.progress import progress_display
     from briefing.render.outputs import FORMATS, write_digest
+    from briefing.state import cache_folder, record_run, run_lock
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    with user_errors():
+    with user_errors(), ExitStack() as held:
         unknown = [f for f in wanted if f not in FORMATS]
         if unknown or not wanted:
             raise InputError(
@@ -123,7 +160,13 @@ def weekly(
                 "--max-cost does not apply to --batch.",
                 "Check the cost first with `briefing estimate`, then run --batch.",
             )
-        prepared = _prepare(inputs, since, until, week, max_bytes)
+        if not dry_run:  # one run at a time: the state in the cache folder is read and written
+            held.enter_context(run_lock(cache_folder()))
+        try:
+            prepared = _prepare(inputs, since, until, week, max_bytes, sources, glossary)
+        except NothingNew as exc:  # `--since last` and nothing new: not an error
+            err(exc.message)
+            return
         if dry_run:
             _emit_plan(plan_digest(prepared), output)
             return
@@ -168,6 +211,7 @@ def weekly(
                 f"Cannot write the digest to {output}: {exc.strerror or exc}.",
                 f"Free some space or choose another folder with -o, then run again{cached}.",
             ) from exc
+        record_run(cache_folder(), digest, prepared.fetched)
         _weekly_report(digest)
         if target is not None and not interrupted:
             from briefing.slack.post import post_document
@@ -247,6 +291,8 @@ def _weekly_report(digest: Digest) -> None:
     )
     for warning in meta.warnings:
         err(f"Warning: {warning}")
+    for line in meta.glossary:
+        err(f"Glossary: {line}")
     for failure in digest.failures:
         err(f"Failed: {failure.input}: {failure.error}")
     if digest.failures:
@@ -254,7 +300,7 @@ def _weekly_report(digest: Digest) -> None:
 
 
 def estimate(
-    inputs: InputsArg,
+    inputs: InputsArg = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     week: WeekOpt = None,
@@ -262,13 +308,15 @@ def estimate(
     provider: ProviderOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
     max_bytes: MaxBytesOpt = None,
+    sources: SourcesOpt = None,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Tokens and cost a weekly run would take, per article and in total; no model call."""
     from briefing.digest.estimate import estimate_run
     from briefing.settings import resolve_settings
 
     with user_errors():
-        prepared = _prepare(inputs, since, until, week, max_bytes)
+        prepared = _prepare(inputs, since, until, week, max_bytes, sources, glossary)
         settings = resolve_settings(
             provider=provider, model=model, require_key=False, require_endpoint=False
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from briefing.brief.request import brief_request
 from briefing.brief.summarize import summarize_article
@@ -67,7 +68,13 @@ def run_weekly(
     if batch:
         from briefing.llm.batch import prefill_briefs
 
-        batched = prefill_briefs(prepared.articles, stack, wait=batch_wait, progress=notify)
+        batched = prefill_briefs(
+            prepared.articles,
+            stack,
+            wait=batch_wait,
+            progress=notify,
+            glossary=prepared.glossary,
+        )
     workers = concurrency or settings.concurrency
     interrupted = False
     try:
@@ -102,7 +109,9 @@ def build_digest(
     failures = list(prepared.failures)
     usage = Usage()
     for article, outcome in zip(
-        prepared.articles, pool.run("brief", jobs, llm, summarize_article), strict=True
+        prepared.articles,
+        pool.run("brief", jobs, llm, partial(summarize_article, glossary=prepared.glossary)),
+        strict=True,
     ):
         if outcome.value is None:
             failures.append(Failure(input=prepared.inputs[article.id], error=str(outcome.error)))
@@ -148,12 +157,22 @@ def build_digest(
             usage=usage,
             cost_usd=settings.cost(usage),
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            warnings=warnings,
+            warnings=prepared.warnings + warnings,
+            glossary=_consistency(briefs, prepared),
         ),
     )
     if pool.interrupted:
         raise Interrupted(digest)
     return digest
+
+
+def _consistency(briefs: list[Brief], prepared: Prepared) -> list[str]:
+    """With a glossary: how its terms were rendered across the briefs (see DigestMeta)."""
+    if prepared.glossary is None:
+        return []
+    from briefing.grounding.glossary import consistency
+
+    return consistency(briefs, prepared.glossary)
 
 
 def plan_digest(prepared: Prepared) -> Plan:
@@ -165,7 +184,7 @@ def plan_digest(prepared: Prepared) -> Plan:
             title=a.title,
             source=a.source,
             published=a.published,
-            tokens=brief_request(a).tokens_in,
+            tokens=brief_request(a, glossary=prepared.glossary).tokens_in,
         )
         for a in prepared.articles
     ]
