@@ -37,7 +37,7 @@ def check_glossary(brief: Brief, glossary: Glossary) -> list[Finding]:
             if found == term.en:
                 continue
             paragraph = next(n for n, text in cited if term.zh in text)
-            rendered = f'is rendered as "{found}"' if found else "is not in the English so"
+            rendered = f'is rendered as "{found}"' if found else "is not rendered so"
             findings.append(
                 Finding(
                     where=where,

@@ -130,7 +130,7 @@ def _read_rss(
 
     return [
         Item(input=i.input, article=i.article, error=i.error, warning=i.warning, seen=i.seen)
-        for i in read_entries(feed, read_page, seen=seen)
+        for i in read_entries(feed, read_page, name=source, seen=seen)
     ]
 
 

@@ -110,15 +110,17 @@ def read_entries(
     feed: Feed,
     read_page: Callable[[str], list[Article]],
     *,
+    name: str = "the feed",
     seen: Collection[str] = (),
 ) -> list[FeedItem]:
-    """Each entry's page through `read_page`, or its summary when the page fails.
+    """Each entry's page through `read_page`, or its summary when the page fails. An item is
+    named by its link (`name`'s item N when it has none).
 
     An entry whose link is in `seen` is not fetched at all (an earlier run has read it).
     """
     items = []
     for number, entry in enumerate(feed.entries, 1):
-        name = entry.link or f"item {number}"
+        name = entry.link or f"{name} item {number}"
         if entry.link and entry.link in seen:
             items.append(FeedItem(input=name, seen=True))
             continue
