@@ -275,7 +275,13 @@ def _emit_plan(plan: Plan, output: Path) -> None:
         f"{count(len(plan.articles), 'article')} to brief ({tokens:,} prompt tokens), "
         f"{count(sum(len(d.dropped) for d in plan.duplicates), 'duplicate')} merged, "
         f"{count(len(plan.stories), 'story')}, {count(len(plan.failures), 'failure')}, "
-        f"{plan.skipped.outside_period} outside the period. No model was called."
+        f"{plan.skipped.outside_period} outside the period"
+        + (
+            f", {plan.skipped.already_briefed} already briefed"
+            if plan.skipped.already_briefed
+            else ""
+        )
+        + ". No model was called."
     )
 
 
