@@ -197,3 +197,19 @@ def test_weekly_takes_glossary_toml_from_the_config_folder(tmp_path: Path) -> No
     (commerce,) = [line for line in digest.meta.glossary if line.startswith("商务部 ")]
     assert commerce.startswith("商务部 rendered as Commerce Ministry ×")
     assert f"Glossary: {commerce}" in result.stderr
+
+
+def test_each_part_of_a_long_article_gets_the_terms_it_holds(starter: Glossary) -> None:
+    from briefing.brief.longform import part_prompt, split_article
+
+    source = article("cctv-02.json")  # 商务部 in paragraphs 2 and 4, 海关总署 in 5
+    parts = split_article(source, 700)
+    assert len(parts) > 2
+    for part in parts:
+        prompt = part_prompt(source, part, "1 of 9", starter)[1].content
+        held = starter.terms_in([source.title, *part.paragraphs])  # the title is in each part
+        assert [line[2:].split(":")[0] for line in prompt.splitlines() if line[:2] == "- "] == [
+            t.zh for t in held
+        ]
+    assert any("- 商务部: MOFCOM" in part_prompt(source, p, "1", starter)[1].content for p in parts)
+    assert not all("- 商务部" in part_prompt(source, p, "1", starter)[1].content for p in parts)

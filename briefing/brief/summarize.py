@@ -33,7 +33,7 @@ def summarize_article(
     """
     budget = budget_for(llm.model) if budget_tokens is None else budget_tokens
     if needs_split(article, budget):
-        brief = summarize_long(article, llm, budget_tokens=budget)
+        brief = summarize_long(article, llm, budget_tokens=budget, glossary=glossary)
         return _glossary_checked(brief, glossary)
     draft_meta = BriefMeta(model=llm.model, prompt=prompt_version(BRIEF_PROMPT), generated_at="")
 
