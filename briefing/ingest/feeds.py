@@ -152,7 +152,7 @@ def _read_entry(
 
 
 def _dated(article: Article, entry: Entry) -> Article:
-    """The page's article, its title and date from the feed where the page has none."""
+    """The page's article, dated by the feed when the page gives no date."""
     update: dict[str, str] = {}
     if article.published is None and entry.published:
         update["published"] = entry.published
