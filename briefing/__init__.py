@@ -15,6 +15,7 @@ each with a message, a hint and an exit code.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -37,12 +38,18 @@ __all__ = [
 
 
 def summarize(
-    source: str | Article, settings: Settings, *, stack: Stack | None = None, verify: bool = False
+    source: str | Article,
+    settings: Settings,
+    *,
+    stack: Stack | None = None,
+    verify: bool = False,
+    glossary: str | Path | None = None,
 ) -> Brief:
     """Brief one article (an Article, or a file, URL or '-' to read): checked, re-asked once.
 
     `verify`: then ask the second reader whether the cited paragraphs support each claim
-    (briefing.brief.verify): one more call.
+    (briefing.brief.verify): one more call. `glossary`: a glossary file; by default
+    glossary.toml in the config folder, if any.
     """
     from briefing.brief.summarize import summarize_article, with_sampling
     from briefing.errors import InputError
@@ -59,8 +66,11 @@ def summarize(
                 "Use `briefing weekly` for a feed, or pass one article's file.",
             )
         source = articles[0]
+    from briefing.glossary import resolve_glossary
+
+    terms = resolve_glossary(glossary)
     stack = stack or build_stack(settings)
-    brief = with_sampling(summarize_article(source, stack.llm), settings.sampling)
+    brief = with_sampling(summarize_article(source, stack.llm, glossary=terms), settings.sampling)
     if verify:
         from briefing.brief.verify import verify_brief
 
@@ -75,16 +85,38 @@ def prepare_weekly(
     until: str | None = None,
     week: str | None = None,
     max_bytes: int | None = None,
+    sources: str | None = None,
+    glossary: str | Path | None = None,
 ) -> Prepared:
-    """Read the inputs, keep the period, merge duplicates, group stories; no model call."""
+    """Read the inputs, keep the period, merge duplicates, group stories; no model call.
+
+    `sources`: a file listing more inputs (feeds, pages, paths; see briefing.ingest.feeds).
+    `since="last"`: only what no earlier run briefed (the state in the cache folder, see
+    briefing.state). `glossary`: a glossary file; by default glossary.toml in the config
+    folder, if any.
+    """
     from briefing.digest.lsh import storage_config
     from briefing.digest.period import parse_window
     from briefing.digest.prepare import prepare
+    from briefing.glossary import resolve_glossary
+    from briefing.ingest.feeds import read_sources_file
     from briefing.ingest.size import resolve_max_bytes
+    from briefing.state import cache_folder, load_state
 
-    window = parse_window(since, until, week)
+    limit = resolve_max_bytes(max_bytes)
+    terms = resolve_glossary(glossary)
+    if sources is not None:
+        inputs = [*inputs, *read_sources_file(sources, max_bytes=limit)]
+    state = load_state(cache_folder()) if since == "last" else None
+    window = parse_window(None if state is not None else since, until, week)
     prepared = prepare(
-        inputs, window, max_bytes=resolve_max_bytes(max_bytes), lsh_storage=storage_config()
+        inputs,
+        window,
+        max_bytes=limit,
+        lsh_storage=storage_config(),
+        briefed=state.briefed if state is not None else (),
+        seen=state.seen_urls() if state is not None else (),
+        glossary=terms,
     )
     _log_prepared(prepared)
     return prepared

@@ -12,6 +12,7 @@ EXIT_INPUT = 2  # the input or an option is wrong: the user can fix it
 EXIT_CONFIG = 3  # configuration: no key, unknown provider or model
 EXIT_PROVIDER = 4  # the model provider failed: auth, rate limit, server, network
 EXIT_BUG = 70  # sysexits EX_SOFTWARE: briefing itself failed (a bug), never the input
+EXIT_LOCKED = 73  # another weekly run holds the cache folder's lock (briefing/state.py)
 
 
 class BriefingError(Exception):
@@ -36,6 +37,18 @@ class InputError(BriefingError):
 
 class InvalidBriefError(InputError):
     """A file given as a brief is not a valid briefing.brief/1 document."""
+
+
+class LockedError(BriefingError):
+    """Another weekly run is going on with the same cache folder."""
+
+    exit_code = EXIT_LOCKED
+
+
+class NothingNew(BriefingError):
+    """`weekly --since last`: every input was briefed by an earlier run. Not an error."""
+
+    exit_code = EXIT_OK
 
 
 class ConfigError(BriefingError):

@@ -134,6 +134,7 @@ FindingKind = Literal[
     "repeated-title",  # a group title repeats another's or the brief's (grounding/shape.py)
     "cut-off",  # a text stops at the schema's length limit mid-sentence (grounding/shape.py)
     "not-supported",  # --verify: the second reader found the cited paragraphs do not support it
+    "glossary-term",  # a glossary term rendered otherwise (briefing/grounding/glossary.py)
 ]
 
 
@@ -349,6 +350,8 @@ class DigestMeta(Model):
     retries: int = 0
     warnings: list[str] = []
     sampling: Sampling | None = None  # set when any sampling setting was chosen
+    # With a glossary: how each of its terms was rendered across the digest's English.
+    glossary: list[str] = []
 
 
 class Digest(Model):
@@ -382,6 +385,7 @@ class Skipped(Model):
     """Inputs left out on purpose, counted by reason."""
 
     outside_period: int = 0
+    already_briefed: int = 0  # `--since last`: briefed by an earlier run (briefing/state.py)
 
 
 class Plan(Model):

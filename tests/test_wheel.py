@@ -73,3 +73,8 @@ def test_the_wheel_has_the_package_and_the_command(wheel: zipfile.ZipFile) -> No
     assert "briefing/cli/__init__.py" in names
     (entry_points,) = [n for n in names if n.endswith(".dist-info/entry_points.txt")]
     assert "briefing = briefing.cli:app" in wheel.read(entry_points).decode()
+
+
+def test_the_starter_glossary_is_in_the_wheel(wheel: zipfile.ZipFile) -> None:
+    source = ROOT / "briefing" / "data" / "glossary.toml"
+    assert wheel.read("briefing/data/glossary.toml") == source.read_bytes()

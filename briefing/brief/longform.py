@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from briefing.brief.answers import brief_from_answer
 from briefing.brief.reask import Grounded, ask_grounded
@@ -25,6 +26,9 @@ from briefing.models import Article, Brief, BriefAnswer, BriefMeta, Finding, Usa
 from briefing.prompts import BRIEF_PROMPT, prompt_version, render_messages
 from briefing.settings.providers import context_window
 from briefing.tokens import count_tokens
+
+if TYPE_CHECKING:
+    from briefing.glossary import Glossary
 
 log = logging.getLogger(__name__)
 
@@ -155,10 +159,13 @@ def _join(article: Article, spans: list[_Span]) -> Part:
     return Part(first=spans[0].number, paragraphs=tuple(texts))
 
 
-def part_prompt(article: Article, part: Part, label: str) -> list[ChatMessage]:
-    """The brief prompt for one part: the normal prompt, numbered from `part.first`."""
+def part_prompt(
+    article: Article, part: Part, label: str, glossary: Glossary | None = None
+) -> list[ChatMessage]:
+    """The brief prompt for one part: the normal prompt, numbered from `part.first`, with
+    the glossary entries the part holds."""
     sub = article.model_copy(update={"paragraphs": list(part.paragraphs)})
-    return brief_request(sub, first=part.first, part=label).messages
+    return brief_request(sub, first=part.first, part=label, glossary=glossary).messages
 
 
 def _tokens(article: Article, part: Part) -> int:
@@ -193,7 +200,9 @@ class PartBrief:
         return self.result.value if self.result else None
 
 
-def summarize_long(article: Article, llm: LLM, *, budget_tokens: int) -> Brief:
+def summarize_long(
+    article: Article, llm: LLM, *, budget_tokens: int, glossary: Glossary | None = None
+) -> Brief:
     """Brief an article over the budget: a partial brief per part, then one reduce call.
 
     Citations stay the article's paragraph numbers throughout. A part whose call fails is
@@ -203,7 +212,7 @@ def summarize_long(article: Article, llm: LLM, *, budget_tokens: int) -> Brief:
     draft = BriefMeta(model=llm.model, prompt="", generated_at="")
     parts = split_article(article, budget_tokens)
     if len(parts) == 1:
-        messages = brief_request(article).messages
+        messages = brief_request(article, glossary=glossary).messages
         result = ask_grounded(llm, messages, BriefAnswer, PROMPT, _checker(article, draft))
         return _brief(article, result, prompt_version(PROMPT), result.usage, result.attempts)
 
@@ -211,7 +220,7 @@ def summarize_long(article: Article, llm: LLM, *, budget_tokens: int) -> Brief:
     briefed: list[PartBrief] = []
     for i, part in enumerate(parts, 1):
         label = f"{i} of {len(parts)}"
-        messages = part_prompt(article, part, label)
+        messages = part_prompt(article, part, label, glossary)
         try:
             result = ask_grounded(
                 llm, messages, BriefAnswer, PROMPT, _checker(article, draft, part)

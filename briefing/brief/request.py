@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from briefing.llm.base import ChatMessage
 from briefing.models import Article
 from briefing.prompts import BRIEF_PROMPT, render_messages
 from briefing.tokens import count_tokens
+
+if TYPE_CHECKING:
+    from briefing.glossary import Glossary
 
 # Tokens an answer is expected to take, measured on the authored bilingual answers of
 # examples/answers/ (818-1,429 tokens): about 700 plus 0.6 per token of what the request
@@ -33,11 +37,21 @@ class BriefRequest:
     tokens_out: int
 
 
-def brief_request(article: Article, *, first: int = 1, part: str | None = None) -> BriefRequest:
-    """The brief request for `article` (a part of a long one: numbered from `first`)."""
+def brief_request(
+    article: Article,
+    *,
+    first: int = 1,
+    part: str | None = None,
+    glossary: Glossary | None = None,
+) -> BriefRequest:
+    """The brief request for `article` (a part of a long one: numbered from `first`), with
+    the `glossary` entries its text holds, if any (none: the request is as without one)."""
     variables: dict[str, object] = {"article": article}
     if part is not None:
         variables |= {"first": first, "part": part}
+    terms = glossary.for_article(article) if glossary is not None else []
+    if terms:
+        variables["glossary"] = terms
     messages = render_messages(BRIEF_PROMPT, **variables)
     return BriefRequest(messages, prompt_tokens(messages), expected_answer_tokens(messages))
 

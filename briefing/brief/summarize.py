@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from briefing import grounding
 from briefing.brief.answers import brief_from_answer
@@ -13,21 +14,33 @@ from briefing.llm.base import LLM
 from briefing.models import Article, Brief, BriefAnswer, BriefMeta, Finding, Sampling
 from briefing.prompts import BRIEF_PROMPT, prompt_version
 
+if TYPE_CHECKING:
+    from briefing.glossary import Glossary
 
-def summarize_article(article: Article, llm: LLM, *, budget_tokens: int | None = None) -> Brief:
+
+def summarize_article(
+    article: Article,
+    llm: LLM,
+    *,
+    budget_tokens: int | None = None,
+    glossary: Glossary | None = None,
+) -> Brief:
     """Brief one article: one call, the grounding checks, one re-ask if they found errors.
 
     An article whose prompt is over the model's budget is briefed in parts, then merged.
+    With a `glossary`, the prompt names the entries the article holds and the brief is
+    checked against them (`glossary-term` warnings).
     """
     budget = budget_for(llm.model) if budget_tokens is None else budget_tokens
     if needs_split(article, budget):
-        return summarize_long(article, llm, budget_tokens=budget)
+        brief = summarize_long(article, llm, budget_tokens=budget, glossary=glossary)
+        return _glossary_checked(brief, glossary)
     draft_meta = BriefMeta(model=llm.model, prompt=prompt_version(BRIEF_PROMPT), generated_at="")
 
     def check(answer: BriefAnswer) -> list[Finding]:
         return grounding.check_brief(brief_from_answer(article, answer, draft_meta))
 
-    request = brief_request(article)
+    request = brief_request(article, glossary=glossary)
     result = ask_grounded(llm, request.messages, BriefAnswer, BRIEF_PROMPT, check)
     meta = draft_meta.model_copy(
         update={
@@ -38,7 +51,15 @@ def summarize_article(article: Article, llm: LLM, *, budget_tokens: int | None =
         }
     )
     brief = brief_from_answer(article, result.value, meta)
-    return brief.model_copy(update={"findings": result.findings})
+    return _glossary_checked(brief.model_copy(update={"findings": result.findings}), glossary)
+
+
+def _glossary_checked(brief: Brief, glossary: Glossary | None) -> Brief:
+    if glossary is None:
+        return brief
+    from briefing.grounding.glossary import check_glossary
+
+    return brief.model_copy(update={"findings": brief.findings + check_glossary(brief, glossary)})
 
 
 def with_sampling(brief: Brief, sampling: Sampling | None) -> Brief:

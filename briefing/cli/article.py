@@ -48,6 +48,14 @@ MaxBytesOpt = Annotated[
         "[default: 20000000; `max_bytes` under [input] in the config file].",
     ),
 ]
+GlossaryOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--glossary",
+        metavar="FILE",
+        help="Preferred English for Chinese terms [default: glossary.toml in the config folder].",
+    ),
+]
 
 
 def read_inputs(source: str, max_bytes: int | None) -> list[Article]:
@@ -138,6 +146,7 @@ def summarize(
     seed: SeedOpt = None,
     max_tokens: MaxTokensOpt = None,
     timeout: TimeoutOpt = None,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Brief one article in English and Chinese, every claim cited and checked."""
     from briefing import summarize as summarize_one
@@ -152,7 +161,7 @@ def summarize(
         settings = settings_for(model, provider, base_url, replay, sampling)
         stack = make_stack(settings, replay, no_cache=no_cache, max_cost=max_cost)
         err(f"Briefing {article.id} ({len(article.paragraphs)} paragraphs) with {settings.model}…")
-        brief = summarize_one(article, settings, stack=stack, verify=verify)
+        brief = summarize_one(article, settings, stack=stack, verify=verify, glossary=glossary)
         _write_brief(brief, fmt, lang, output)
     _report(brief, settings)
     if strict and brief.errors:

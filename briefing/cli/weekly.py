@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from briefing.cli.article import MaxBytesOpt
+from briefing.cli.article import GlossaryOpt, MaxBytesOpt
 from briefing.cli.common import (
     BaseUrlOpt,
     Lang,
@@ -43,11 +44,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 InputsArg = Annotated[
-    list[str],
-    typer.Argument(metavar="INPUTS", help="Files, folders, globs and .jsonl feeds, mixed."),
+    list[str] | None,
+    typer.Argument(
+        metavar="INPUTS",
+        help="Files, folders, globs, .jsonl feeds, RSS/Atom feeds and URLs, mixed.",
+    ),
 ]
 SinceOpt = Annotated[
-    str | None, typer.Option("--since", metavar="DATE", help="First day, YYYY-MM-DD.")
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="First day, YYYY-MM-DD; or 'last': what no earlier run has briefed.",
+    ),
+]
+SourcesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--sources",
+        metavar="FILE",
+        help="A file of inputs: one feed URL, page URL or path a line, # comments.",
+    ),
 ]
 UntilOpt = Annotated[
     str | None, typer.Option("--until", metavar="DATE", help="Last day, YYYY-MM-DD.")
@@ -56,15 +73,33 @@ WeekOpt = Annotated[str | None, typer.Option("--week", help="An ISO week instead
 
 
 def _prepare(
-    inputs: list[str], since: str | None, until: str | None, week: str | None, max_bytes: int | None
+    inputs: list[str] | None,
+    since: str | None,
+    until: str | None,
+    week: str | None,
+    max_bytes: int | None,
+    sources: str | None = None,
+    glossary: Path | None = None,
 ) -> Prepared:
     from briefing import prepare_weekly
 
-    return prepare_weekly(inputs, since=since, until=until, week=week, max_bytes=max_bytes)
+    if not inputs and sources is None:
+        raise InputError(
+            "No input given.", "Name files, folders, feeds or URLs, or --sources FILE."
+        )
+    return prepare_weekly(
+        inputs or [],
+        since=since,
+        until=until,
+        week=week,
+        max_bytes=max_bytes,
+        sources=sources,
+        glossary=glossary,
+    )
 
 
 def weekly(
-    inputs: InputsArg,
+    inputs: InputsArg = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     week: WeekOpt = None,
@@ -131,17 +166,21 @@ def weekly(
     seed: SeedOpt = None,
     max_tokens: MaxTokensOpt = None,
     timeout: TimeoutOpt = None,
+    sources: SourcesOpt = None,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Brief a week of articles: duplicates merged, stories synthesised, MD/HTML/PDF/JSON."""
     from briefing.digest.estimate import estimate_run
     from briefing.digest.run import plan_digest, run_weekly
+    from briefing.errors import NothingNew
     from briefing.llm.batch import BatchPending
     from briefing.models import Sampling
     from briefing.progress import progress_display
     from briefing.render.outputs import FORMATS, write_digest
+    from briefing.state import cache_folder, record_run, run_lock
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    with user_errors():
+    with user_errors(), ExitStack() as held:
         unknown = [f for f in wanted if f not in FORMATS]
         if unknown or not wanted:
             raise InputError(
@@ -154,7 +193,13 @@ def weekly(
                 "--max-cost does not apply to --batch.",
                 "Check the cost first with `briefing estimate`, then run --batch.",
             )
-        prepared = _prepare(inputs, since, until, week, max_bytes)
+        if not dry_run:  # one run at a time: the state in the cache folder is read and written
+            held.enter_context(run_lock(cache_folder()))
+        try:
+            prepared = _prepare(inputs, since, until, week, max_bytes, sources, glossary)
+        except NothingNew as exc:  # `--since last` and nothing new: not an error
+            err(exc.message)
+            return
         if dry_run:
             _emit_plan(plan_digest(prepared), output)
             return
@@ -204,6 +249,7 @@ def weekly(
                 f"Cannot write the digest to {output}: {exc.strerror or exc}.",
                 f"Free some space or choose another folder with -o, then run again{cached}.",
             ) from exc
+        record_run(cache_folder(), digest, prepared.fetched)
         _weekly_report(digest)
         if target is not None and not interrupted:
             from briefing.slack.post import post_document
@@ -267,7 +313,13 @@ def _emit_plan(plan: Plan, output: Path) -> None:
         f"{count(len(plan.articles), 'article')} to brief ({tokens:,} prompt tokens), "
         f"{count(sum(len(d.dropped) for d in plan.duplicates), 'duplicate')} merged, "
         f"{count(len(plan.stories), 'story')}, {count(len(plan.failures), 'failure')}, "
-        f"{plan.skipped.outside_period} outside the period. No model was called."
+        f"{plan.skipped.outside_period} outside the period"
+        + (
+            f", {plan.skipped.already_briefed} already briefed"
+            if plan.skipped.already_briefed
+            else ""
+        )
+        + ". No model was called."
     )
 
 
@@ -285,6 +337,8 @@ def _weekly_report(digest: Digest) -> None:
         err(verification_text(digest.verification))
     for warning in meta.warnings:
         err(f"Warning: {warning}")
+    for line in meta.glossary:
+        err(f"Glossary: {line}")
     from briefing.digest.pool import INTERRUPTED
 
     failed = [f for f in digest.failures if f.error != INTERRUPTED]
@@ -298,7 +352,7 @@ def _weekly_report(digest: Digest) -> None:
 
 
 def estimate(
-    inputs: InputsArg,
+    inputs: InputsArg = None,
     since: SinceOpt = None,
     until: UntilOpt = None,
     week: WeekOpt = None,
@@ -309,13 +363,15 @@ def estimate(
     verify: Annotated[
         bool, typer.Option("--verify", help="Count weekly --verify's call per brief too.")
     ] = False,
+    sources: SourcesOpt = None,
+    glossary: GlossaryOpt = None,
 ) -> None:
     """Tokens and cost a weekly run would take, per article and in total; no model call."""
     from briefing.digest.estimate import estimate_run
     from briefing.settings import resolve_settings
 
     with user_errors():
-        prepared = _prepare(inputs, since, until, week, max_bytes)
+        prepared = _prepare(inputs, since, until, week, max_bytes, sources, glossary)
         settings = resolve_settings(
             provider=provider, model=model, require_key=False, require_endpoint=False
         )

@@ -28,7 +28,7 @@ def estimate_run(prepared: Prepared, settings: Settings, *, verify: bool = False
     articles = []
     out_by_id: dict[str, int] = {}
     for article in prepared.articles:
-        request = brief_request(article)
+        request = brief_request(article, glossary=prepared.glossary)
         tokens_in, tokens_out = request.tokens_in, request.tokens_out
         out_by_id[article.id] = tokens_out
         articles.append(

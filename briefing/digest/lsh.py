@@ -153,7 +153,9 @@ def _datasketch_index(
     )
     # Keys stored as plain digits, never pickled: nothing read back from a shared store is
     # unpickled.
-    lsh = MinHashLSH(num_perm=NUM_PERM, params=(BANDS, ROWS), storage_config=config, prepickle=False)
+    lsh = MinHashLSH(
+        num_perm=NUM_PERM, params=(BANDS, ROWS), storage_config=config, prepickle=False
+    )
     with lsh.insertion_session() as session:
         for k, values in enumerate(signature):
             minhash = LeanMinHash(seed=1, hashvalues=values, scheme="legacy")

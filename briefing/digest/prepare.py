@@ -6,12 +6,14 @@ what the run will pay for.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from briefing.digest.dedupe import deduplicate
 from briefing.digest.period import Window, covered
 from briefing.digest.stories import group_stories
-from briefing.errors import InputError
+from briefing.errors import InputError, NothingNew
+from briefing.glossary import Glossary
 from briefing.ingest.collect import Item, collect
 from briefing.ingest.size import DEFAULT_MAX_BYTES
 from briefing.models import Article, Copy, Duplicate, Failure, Model, Period, Skipped
@@ -31,6 +33,9 @@ class Prepared(Model):
     events: list[tuple[str, str]] = []
     failures: list[Failure]
     skipped: Skipped
+    warnings: list[str] = []  # inputs read only in part (a feed item's summary for its page)
+    fetched: dict[str, str] = {}  # URL -> id of the article read from it (briefing.state)
+    glossary: Glossary | None = None  # given to every brief prompt, checked in every brief
 
 
 def prepare(
@@ -40,18 +45,33 @@ def prepare(
     threshold: float = DUPLICATE_THRESHOLD,
     max_bytes: int = DEFAULT_MAX_BYTES,
     lsh_storage: dict[str, Any] | None = None,
+    briefed: Collection[str] = (),
+    seen: Collection[str] = (),
+    glossary: Glossary | None = None,
 ) -> Prepared:
     """Read the inputs and decide what to brief; InputError when nothing is left to brief.
 
     An input over `max_bytes` (a file, a page, a line of a feed) is a failure, unread.
     `lsh_storage`: where dedupe's index lives (datasketch storage_config; None: in memory).
+    `briefed` (article ids) and `seen` (feed item URLs) are what earlier runs briefed
+    (`--since last`, see briefing.state): skipped and counted; NothingNew if that is all.
     """
-    items = collect(inputs, max_bytes=max_bytes)
-    failures = [Failure(input=i.input, error=i.error or "") for i in items if i.article is None]
-    read = [i for i in items if i.article is not None]
+    items = collect(inputs, max_bytes=max_bytes, seen=seen)
+    failures = [
+        Failure(input=i.input, error=i.error or "")
+        for i in items
+        if i.article is None and not i.seen
+    ]
+    old = sum(i.seen or (i.article is not None and i.article.id in briefed) for i in items)
+    read = [i for i in items if i.article is not None and i.article.id not in briefed]
     inside = [i for i in read if window.holds(i.article.published)]  # type: ignore[union-attr]
     if not inside:
         outside = len(read) - len(inside)
+        if old and not failures:
+            raise NothingNew(
+                f"Nothing new to brief: {old} already briefed by an earlier run, "
+                f"{outside} outside the period. No model was called; no output was written."
+            )
         raise InputError(
             f"No article to brief: {len(read)} read, {outside} outside the period, "
             f"{len(failures)} unreadable.",
@@ -69,7 +89,10 @@ def prepare(
         stories=group_stories(kept, linked=events),
         events=events,
         failures=failures,
-        skipped=Skipped(outside_period=len(read) - len(inside)),
+        skipped=Skipped(outside_period=len(read) - len(inside), already_briefed=old),
+        warnings=[i.warning for i in items if i.warning and i.article is not None],
+        fetched={i.input: i.article.id for i in items if i.article and "://" in i.input},
+        glossary=glossary,
     )
 
 

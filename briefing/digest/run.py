@@ -74,7 +74,13 @@ def run_weekly(
     if batch:
         from briefing.llm.batch import prefill_briefs
 
-        batched = prefill_briefs(prepared.articles, stack, wait=batch_wait, progress=notify)
+        batched = prefill_briefs(
+            prepared.articles,
+            stack,
+            wait=batch_wait,
+            progress=notify,
+            glossary=prepared.glossary,
+        )
     workers = concurrency or settings.concurrency
     interrupted = False
     try:
@@ -111,7 +117,7 @@ def build_digest(
     sampling = settings.sampling
 
     def brief_of(article: Article, llm: LLM) -> Brief:
-        brief = with_sampling(summarize_article(article, llm), sampling)
+        brief = with_sampling(summarize_article(article, llm, glossary=prepared.glossary), sampling)
         return verify_brief(brief, llm) if verify else brief
 
     jobs = [Job(article.id, article.title, article) for article in prepared.articles]
@@ -175,8 +181,9 @@ def build_digest(
             usage=usage,
             cost_usd=settings.cost(usage),
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            warnings=warnings,
+            warnings=prepared.warnings + warnings,
             sampling=sampling,
+            glossary=_consistency(briefs, prepared),
         ),
         verification=summed(b.verification for b in briefs) if verify else None,
     )
@@ -197,6 +204,15 @@ def _week(stories: list[Story], briefs: list[Brief], llm: LLM, warnings: list[st
     return Week([], [], Usage())
 
 
+def _consistency(briefs: list[Brief], prepared: Prepared) -> list[str]:
+    """With a glossary: how its terms were rendered across the briefs (see DigestMeta)."""
+    if prepared.glossary is None:
+        return []
+    from briefing.grounding.glossary import consistency
+
+    return consistency(briefs, prepared.glossary)
+
+
 def plan_digest(prepared: Prepared) -> Plan:
     """What build_digest would do, with the tokens each article's prompt would send."""
     articles = [
@@ -206,7 +222,7 @@ def plan_digest(prepared: Prepared) -> Plan:
             title=a.title,
             source=a.source,
             published=a.published,
-            tokens=brief_request(a).tokens_in,
+            tokens=brief_request(a, glossary=prepared.glossary).tokens_in,
         )
         for a in prepared.articles
     ]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import codecs
 import glob
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -16,23 +17,30 @@ from pydantic import field_validator
 
 from briefing.errors import InputError
 from briefing.ingest.encoding import decode_bytes
+from briefing.ingest.feeds import is_feed, is_feed_path, parse_feed, read_entries
+from briefing.ingest.fetch import DEFAULT_DEADLINE, fetch_url
 from briefing.ingest.jsonfile import is_blank_line, jsonl_items, jsonl_line
-from briefing.ingest.size import DEFAULT_MAX_BYTES, TooLargeError, too_big
-from briefing.ingest.source import READERS, read_source
+from briefing.ingest.size import DEFAULT_MAX_BYTES, TooLargeError, read_file, too_big
+from briefing.ingest.source import PAGE_TIMEOUT, READERS, read_fetched, read_source
 from briefing.models import Article, Model
 
 _GLOB_CHARS = frozenset("*?[")
 _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32's BOMs start with these
+_URL = re.compile(r"^https?://", re.I)
 
 
 class Item(Model):
-    """One input as read: its name (file, or `feed.jsonl:3`) and its article or error."""
+    """One input as read: its name (file, `feed.jsonl:3`, a feed item's link) and its article
+    or error; `warning` when it was read only in part (a feed item's summary for its page),
+    `seen` for a feed item an earlier run read (not fetched again, see briefing.state)."""
 
     input: str
     article: Article | None = None
     error: str | None = None
+    warning: str | None = None
+    seen: bool = False
 
-    @field_validator("input", "error")
+    @field_validator("input", "error", "warning")
     @classmethod
     def _printable(cls, text: str | None) -> str | None:
         return None if text is None else printable(text)
@@ -54,10 +62,13 @@ def printable(text: str) -> str:
     )
 
 
-def collect(inputs: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Item]:
+def collect(
+    inputs: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES, seen: Collection[str] = ()
+) -> list[Item]:
     """Read every input; folders are searched recursively for supported files.
 
-    `max_bytes` limits each file, page, and line of a feed.
+    `max_bytes` limits each file, page, RSS or Atom feed, and line of a .jsonl feed. A feed
+    item whose link is in `seen` is listed as seen, not fetched.
     """
     items: list[Item] = []
     for raw in inputs:
@@ -65,7 +76,7 @@ def collect(inputs: list[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[It
         if not sources:
             items.append(Item(input=raw, error="matches no file"))
         for source in sources:
-            items += _read(source, max_bytes)
+            items += _read(source, max_bytes, seen)
     return items
 
 
@@ -85,16 +96,42 @@ def _expand(raw: str) -> list[str]:
     return [raw]
 
 
-def _read(source: str, max_bytes: int) -> list[Item]:
+def _read(source: str, max_bytes: int, seen: Collection[str] = ()) -> list[Item]:
     if source.lower().endswith(".jsonl") and Path(source).is_file():
         return _read_feed(Path(source), max_bytes)
     try:
-        articles = read_source(source, max_bytes=max_bytes)
+        if _URL.match(source):
+            fetched = fetch_url(
+                source, max_bytes=max_bytes, timeout=PAGE_TIMEOUT, deadline=DEFAULT_DEADLINE
+            )
+            if is_feed(fetched.data, fetched.content_type):
+                return _read_rss(fetched.data, source, fetched.url, max_bytes, seen)
+            articles = read_fetched(source, fetched)
+        elif is_feed_path(source) and Path(source).is_file():
+            data = read_file(Path(source), max_bytes, name=source, fix="Give a regular file.")
+            return _read_rss(data, source, None, max_bytes, seen)
+        else:
+            articles = read_source(source, max_bytes=max_bytes)
     except InputError as err:
         return [Item(input=source, error=_failure(err))]
     if len(articles) == 1:
         return [Item(input=source, article=articles[0])]
     return [Item(input=f"{source}#{i}", article=a) for i, a in enumerate(articles, 1)]
+
+
+def _read_rss(
+    data: bytes, source: str, base: str | None, max_bytes: int, seen: Collection[str]
+) -> list[Item]:
+    """An RSS or Atom feed: each item's page read as a URL input is (see briefing.ingest.feeds)."""
+    feed = parse_feed(data, source, base=base)
+
+    def read_page(url: str) -> list[Article]:
+        return read_source(url, max_bytes=max_bytes)
+
+    return [
+        Item(input=i.input, article=i.article, error=i.error, warning=i.warning, seen=i.seen)
+        for i in read_entries(feed, read_page, name=source, seen=seen)
+    ]
 
 
 def _failure(err: InputError) -> str:

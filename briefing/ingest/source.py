@@ -11,7 +11,7 @@ from typing import BinaryIO
 from briefing.counts import count
 from briefing.errors import InputError
 from briefing.ingest.encoding import decode_bytes
-from briefing.ingest.fetch import DEFAULT_DEADLINE, fetch_url
+from briefing.ingest.fetch import DEFAULT_DEADLINE, Fetched, fetch_url
 from briefing.ingest.htmlpage import parse_html
 from briefing.ingest.jsonfile import parse_json, parse_jsonl
 from briefing.ingest.size import DEFAULT_MAX_BYTES, read_file, too_big
@@ -31,6 +31,7 @@ READERS = {
 }
 SUPPORTED = ", ".join(READERS)
 _URL = re.compile(r"^https?://", re.I)
+PAGE_TIMEOUT = 20.0  # seconds for each connect and read of a page (DEFAULT_DEADLINE in all)
 _LOOKS_LIKE_HOST = re.compile(r"^(?:www\.|[\w-]+\.(?:com|cn|net|org|gov|edu|io)(?:[/:]|$))", re.I)
 # Read past before sniffing: whitespace, and BOMs (feeds concatenated from files with one).
 _LEADING = "\ufeff \t\r\n"
@@ -89,6 +90,11 @@ def _read_stdin(stdin: BinaryIO | None, max_bytes: int) -> list[Article]:
 
 def _read_url(url: str, max_bytes: int, timeout: float, deadline: float) -> list[Article]:
     fetched = fetch_url(url, max_bytes=max_bytes, timeout=timeout, deadline=deadline)
+    return read_fetched(url, fetched)
+
+
+def read_fetched(url: str, fetched: Fetched) -> list[Article]:
+    """The articles of a page fetched from `url` (read by its content type, else sniffed)."""
     kind = _CONTENT_TYPES.get(fetched.content_type)
     return _parse(fetched.data, kind, url, url=fetched.url, charset=fetched.charset)
 
@@ -122,7 +128,7 @@ def read_source(
     *,
     stdin: BinaryIO | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout: float = 20.0,
+    timeout: float = PAGE_TIMEOUT,
     deadline: float = DEFAULT_DEADLINE,
 ) -> list[Article]:
     """Articles from a path, an http(s) URL or `-` (standard input); InputError if unreadable.

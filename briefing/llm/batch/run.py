@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from briefing.brief.request import brief_request
 from briefing.counts import count
 from briefing.errors import BriefingError, ConfigError, InputError, LLMError
+from briefing.glossary import Glossary
 from briefing.llm import failures
 from briefing.llm.base import ChatMessage
 from briefing.llm.batch.answers import Unusable, read_answer
@@ -117,12 +118,14 @@ def backend(stack: Stack) -> tuple[CachedLLM, OpenAIChat]:
     return stack.cache, chat
 
 
-def brief_requests(articles: list[Article], stack: Stack) -> list[BatchRequest]:
+def brief_requests(
+    articles: list[Article], stack: Stack, glossary: Glossary | None = None
+) -> list[BatchRequest]:
     """Each article's first brief request: its cache key and the exact body a live call sends."""
     cached, chat = backend(stack)
     out = []
     for article in articles:
-        messages = brief_request(article).messages
+        messages = brief_request(article, glossary=glossary).messages
         out.append(_request(cached, chat, messages, BriefAnswer, PROMPT, article.id))
     return out
 
@@ -148,10 +151,11 @@ def prefill_briefs(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
     progress: Progress = lambda _: None,
+    glossary: Glossary | None = None,
 ) -> BatchOutcome:
     """Answer every article's first brief request through a batch, into the response cache."""
     return run_batch(
-        brief_requests(articles, stack),
+        brief_requests(articles, stack, glossary),
         stack,
         wait=wait,
         sleep=sleep,

@@ -1,0 +1,81 @@
+"""The glossary check: a term of the cited paragraph rendered otherwise in the English.
+
+A claim is held to a glossary term when the term occurs in a paragraph it cites and the claim
+speaks of it: its Chinese names the term, or its English uses one of the term's known other
+renderings (`avoid`). Its English must then hold the preferred rendering (or an accepted
+one). A warning, not an error: the brief is not re-asked for it.
+
+`consistency` reports, across a digest, how each term was rendered: "商务部 rendered as
+MOFCOM ×5, Ministry of Commerce ×2".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from briefing.glossary import Glossary, Term
+from briefing.models import Article, Brief, Claim, Finding
+
+OTHERWISE = "otherwise"
+
+
+def _speaks_of(term: Term, claim: Claim) -> bool:
+    return term.zh in claim.zh or any(term.rendering(claim.en) == f for f in term.avoid)
+
+
+def check_glossary(brief: Brief, glossary: Glossary) -> list[Finding]:
+    """A `glossary-term` warning for each claim that renders a cited term otherwise."""
+    article = brief.article
+    findings = []
+    for where, claim in brief.claims_with_paths():
+        cited = _cited(article, claim.cites)
+        for term in glossary.terms_in(text for _, text in cited):
+            if not _speaks_of(term, claim):
+                continue
+            found = term.rendering(claim.en)
+            if found == term.en:
+                continue
+            paragraph = next(n for n, text in cited if term.zh in text)
+            rendered = f'is rendered as "{found}"' if found else "is not rendered so"
+            findings.append(
+                Finding(
+                    where=where,
+                    kind="glossary-term",
+                    severity="warning",
+                    detail=f"{term.zh} (paragraph {paragraph}) {rendered}; "
+                    f'the glossary has "{term.en}"',
+                )
+            )
+    return findings
+
+
+def _cited(article: Article, cites: list[int]) -> list[tuple[int, str]]:
+    count = len(article.paragraphs)
+    return [(n, article.paragraphs[n - 1]) for n in dict.fromkeys(cites) if 1 <= n <= count]
+
+
+def renderings(briefs: Iterable[Brief], glossary: Glossary) -> dict[str, Counter[str]]:
+    """For each term, how often each rendering was used by a claim that speaks of it."""
+    counts: dict[str, Counter[str]] = {}
+    for brief in briefs:
+        for _, claim in brief.claims_with_paths():
+            cited = [text for _, text in _cited(brief.article, claim.cites)]
+            for term in glossary.terms_in([claim.zh, *cited]):
+                if _speaks_of(term, claim):
+                    used = term.rendering(claim.en) or OTHERWISE
+                    counts.setdefault(term.zh, Counter())[used] += 1
+    return counts
+
+
+def consistency(briefs: Iterable[Brief], glossary: Glossary) -> list[str]:
+    """One line per term the digest's claims speak of, its renderings most used first."""
+    lines = []
+    by_term = renderings(briefs, glossary)
+    for term in glossary.terms:
+        counts = by_term.get(term.zh)
+        if not counts:
+            continue
+        ordered = sorted(counts.items(), key=lambda kv: (kv[0] != term.en, -kv[1], kv[0]))
+        lines.append(f"{term.zh} rendered as " + ", ".join(f"{r} ×{n}" for r, n in ordered))
+    return lines
