@@ -38,7 +38,7 @@ from briefing.models import Brief, Sampling
 from briefing.settings import Settings, resolve_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = Path("/work/shared/data/articles")
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "articles"
 # Different kinds: a regulation (01), trade talks (03, 06: one story), tariffs abroad (12),
 # 2011 rare-earth policy with figures (27, a story with 01), a tax cut with figures (dup_02_a).
 ARTICLES = ["01", "03", "06", "12", "27", "dup_02_a"]

@@ -16,7 +16,7 @@ from briefing.grounding import check_brief
 from briefing.ingest import read_source
 from briefing.models import Article, Bilingual, Brief, BriefAnswer, BriefMeta, Claim, Finding, Group
 
-DATA = Path("/work/shared/data/articles")
+DATA = Path(__file__).parent / "data" / "articles"
 META = BriefMeta(model="test", prompt="brief@1", generated_at="2026-01-01T00:00:00")
 # The kinds the checks beyond numbers report.
 NEW_KINDS = {

@@ -30,7 +30,7 @@ from briefing.ingest.feeds import FEED_SUMMARY, is_feed, parse_feed, read_source
 from briefing.models import Digest
 from briefing.state import cache_folder, load_state, run_lock
 
-HTML = Path("/work/shared/data/html")
+HTML = Path(__file__).parent / "data" / "html"
 BRIEFING = str(Path(sys.executable).parent / "briefing")
 # The feed's summary of the item whose page is gone: html/04.html's headline and first sentence.
 HEADLINE = "王文：中美贸易“持久战”，中国人的斗志被激发"

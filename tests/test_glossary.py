@@ -56,7 +56,7 @@ def authored(name: str, edit: tuple[str, str] | None = None) -> Brief:
 
 def test_without_a_glossary_the_prompt_is_unchanged(starter: Glossary) -> None:
     # The bytes the recorded cassettes match: none of the starter's terms is in this page.
-    (page,) = read_source("/work/shared/data/html/01.html")
+    (page,) = read_source(str(Path(__file__).parent / "data" / "html" / "01.html"))
     assert starter.for_article(page) == []
     plain = brief_request(page).messages
     assert brief_request(page, glossary=starter).messages == plain

@@ -32,7 +32,7 @@ from briefing.models import (
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FOLDER = ROOT / "tests" / "cassettes" / "test_local_model"
-DATA = Path("/work/shared/data/articles")
+DATA = Path(__file__).resolve().parent.parent / "data" / "articles"
 # The articles scripts/record_local_model.py briefs, by their file name in ../shared/data.
 ARTICLES = ["01", "03", "06", "12", "27", "dup_02_a"]
 META = BriefMeta(model="qwen2.5-coder-1.5b-instruct", prompt="brief@1", generated_at="")
