@@ -182,7 +182,9 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
     with ThreadPoolExecutor(len(INPUTS)) as pool:
         articles = list(pool.map(ingest, INPUTS))
-    entries: dict[str, str] = {}
+    # The week in brief's request quotes the stories, so its marker comes first.
+    week = json.loads((EXAMPLES / "answers" / "week.json").read_text("utf-8"))
+    entries: dict[str, str] = {"<<<STORIES\n": json.dumps(week, ensure_ascii=False)}
     for path in sorted((EXAMPLES / "answers").glob("story-*.json")):
         text = json.dumps(json.loads(path.read_text("utf-8")), ensure_ascii=False)
         entries[f"## Article {path.stem.removeprefix('story-')}\n"] = text
