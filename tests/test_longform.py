@@ -142,8 +142,11 @@ def test_budget_is_the_context_less_the_answer() -> None:
 
 
 def drawn(paragraph: str) -> str:
-    """Words of `paragraph` without its numbers: a claim the checks see as drawn from it."""
-    return re.sub(r"[^\u4e00-\u9fff]|[零一二三四五六七八九十百千万亿两]", "", paragraph)[:16] + "。"
+    """Words of `paragraph` without its numbers: a claim the checks see as drawn from it.
+    半 goes too: 下半年 is a span of the year (H2), a quantity the English would have to state."""
+    return (
+        re.sub(r"[^\u4e00-\u9fff]|[零一二三四五六七八九十百千万亿两半]", "", paragraph)[:16] + "。"
+    )
 
 
 def part_answer(part: Part) -> dict[str, Any]:

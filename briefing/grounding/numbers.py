@@ -67,6 +67,7 @@ _LEAD_IN = set(
     "了着过的是为有达到至约近超逾共计占比增降跌涨减和与及或第前后每仅只再又额已在于从由将破拿合值率数量价"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_RANGE_NEXT = set("至到和与及或、-–—~～/")
 _PRODUCT_WORDS = ("芯片", "处理器", "基带", "平台", "系列", "手机", "型", "版", "战机", "战斗机")
 _ZH_UNIT_START = set("万亿千百十多余来左上以成倍年月日号时分秒岁周天度届期") | set(
     "吨元人名家个项条件种类次轮倍台辆艘架座所位只头亩斤克米美欧英日港卢"
@@ -245,8 +246,8 @@ def _zh_name(before: str, text: str, end: int, digits: str) -> str:
     if "." in digits or not before or not _CJK.match(before[-1]) or before[-1] in _LEAD_IN:
         return ""
     after = text[end : end + 1]
-    if after and after in _ZH_UNIT_START:
-        return ""
+    if after and (after in _ZH_UNIT_START or after in _RANGE_NEXT):
+        return ""  # 东莞587家, 售价7999元, 投资1至2亿
     if text.startswith(_PRODUCT_WORDS, end) or re.match(r"\s[A-Za-z0-9]", text[end : end + 2]):
         return "name"
     return "maybe"

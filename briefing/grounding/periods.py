@@ -110,7 +110,8 @@ def _time(name: str, m: re.Match[str], text: str) -> Hit:
     g = m.groupdict()
     hour, minute = int(g["h"]), int(g.get("m") or 0)
     ampm = (g.get("ampm") or "").replace(".", "").lower()
-    if name == "zh_dian" and g.get("m") is None:
+    # The time of an ISO timestamp (2025-10-25T12:49:00) belongs to a machine, not to a report.
+    if (name == "zh_dian" and g.get("m") is None) or text[m.start() - 1 : m.start()] == "T":
         return Hit(m.start(), m.end(), None)
     # 12:01 a.m. stays 12:01: Chinese reports write it 12时01分 (美东时间12时01分起).
     if ampm == "pm" and hour < 12:
