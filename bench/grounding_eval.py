@@ -100,6 +100,21 @@ def _errors(findings: list[Finding]) -> set[tuple[str, str]]:
     return {(f.where, f.kind) for f in findings if f.severity == "error"}
 
 
+def planted(
+    answers: dict[str, tuple[Article, dict[str, Any]]], bases: dict[str, Brief]
+) -> list[tuple[dict[str, Any], list[str]]]:
+    """Each planted error with the new error kinds it raised where it is (none: missed)."""
+    errors = json.loads((LABELLED / "errors.json").read_text(encoding="utf-8"))["errors"]
+    out = []
+    for error in errors:
+        article, answer = answers[error["brief"]]
+        brief = make_brief(article, plant(answer, error))
+        new = _errors(brief.findings) - _errors(bases[error["brief"]].findings)
+        at = error["path"] if not error.get("anywhere") else None
+        out.append((error, sorted({kind for where, kind in new if at is None or where == at})))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="list misses and alarms")
@@ -125,15 +140,9 @@ def main() -> int:
     for kind, n in alarm_kinds.most_common():
         print(f"  {kind}: {n}")
 
-    errors = json.loads((LABELLED / "errors.json").read_text(encoding="utf-8"))["errors"]
     caught: dict[str, list[bool]] = defaultdict(list)
     fired: Counter[str] = Counter()
-    for error in errors:
-        article, answer = answers[error["brief"]]
-        brief = make_brief(article, plant(answer, error))
-        new = _errors(brief.findings) - _errors(bases[error["brief"]].findings)
-        at = error["path"] if not error.get("anywhere") else None
-        hits = sorted({kind for where, kind in new if at is None or where == at})
+    for error, hits in planted(answers, bases):
         caught[error["category"]].append(bool(hits))
         fired.update(hits)
         if args.verbose:
