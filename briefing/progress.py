@@ -172,7 +172,7 @@ class Display:
             console=console,
             transient=True,  # erased at the end: the summary line takes its place
             redirect_stdout=False,
-            redirect_stderr=True,  # warnings and -v logs print above the display
+            redirect_stderr=False,  # done by __enter__, under the display's lock
         )
         self._bars: dict[str, TaskID] = {}
         self._rows: dict[tuple[str, str], TaskID] = {}
@@ -184,11 +184,34 @@ class Display:
         return max(0, self.console.size.height - 4)
 
     def __enter__(self) -> Display:
+        from rich.file_proxy import FileProxy
+
+        # Warnings, -v logs and errors, from any thread, print above the display. rich's own
+        # redirect works out where the display is under its lock but writes after letting
+        # go, so its refresh thread can draw in between and leave a frame in the scrollback:
+        # here the whole print holds the display's lock (a reentrant lock, taken again inside).
+        lock = self.progress.live._lock
+
+        class Above(FileProxy):
+            def write(self, text: str) -> int:
+                with lock:
+                    return super().write(text)
+
+            def flush(self) -> None:
+                with lock:
+                    super().flush()
+
+        self._stderr = sys.stderr
         self.progress.start()
+        sys.stderr = Above(self.console, self._stderr)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
+        try:
+            sys.stderr.flush()
+        finally:
+            sys.stderr = self._stderr
+            self.progress.stop()
         summary = self.tally.summary()
         if summary:
             self.console.print(summary, markup=False, highlight=False, soft_wrap=True)
@@ -212,7 +235,8 @@ class Display:
             if word == "failed":
                 from rich.text import Text
 
-                p.console.print(Text(f"{kind} failed: {event.label}: {event.detail}", "red"))
+                with p.live._lock:  # as the prints of __enter__'s proxy
+                    p.console.print(Text(f"{kind} failed: {event.label}: {event.detail}", "red"))
         else:
             description = f"  {event.state:<9} {_short(event.label)}"
             if job in self._rows:

@@ -146,10 +146,14 @@ def _no_frames(lines: list[str]) -> None:
         assert not re.match(r"^\S?\s+(asking|checking|re-asking)\s", line), line
 
 
-def test_a_finished_run_leaves_one_line_on_a_terminal(tmp_path: Path) -> None:
+@pytest.mark.parametrize("verbose", [[], ["-v"]], ids=["quiet", "-v"])
+def test_a_finished_run_leaves_one_line_on_a_terminal(tmp_path: Path, verbose: list[str]) -> None:
+    """With -v, log lines print above the display while it redraws (from its own thread):
+    none may leave a frame behind in the scrollback."""
     out = tmp_path / "out"
     screen = on_terminal(
-        ["weekly", WEEKLY, "--replay", WEEKLY_REPLAY, "-o", str(out), "--formats", "json"],
+        ["weekly", WEEKLY, "--replay", WEEKLY_REPLAY, "-o", str(out), "--formats", "json"]
+        + verbose,
         user_env(tmp_path),
     )
     assert screen.code == 0, screen.text
@@ -157,6 +161,11 @@ def test_a_finished_run_leaves_one_line_on_a_terminal(tmp_path: Path) -> None:
     _no_frames(screen.lines)
     assert screen.lines.count("12 of 12 briefed · 4 of 4 stories synthesised") == 1, screen.text
     assert f"Wrote {out / 'digest.json'}" in screen.lines
+    if verbose:
+        assert (
+            sum(line.startswith("INFO briefing.progress: brief asking: ") for line in screen.lines)
+            == 12
+        )
 
 
 def test_ctrl_c_mid_run_counts_what_was_briefed_and_what_was_not(tmp_path: Path) -> None:
