@@ -22,6 +22,7 @@ from briefing.models import BilingualAnswer, ClaimAnswer
 NEAR = 0.9  # two texts this similar (after normalising) are the same text
 MIN_CHARS = 8  # shorter texts (a name, an acronym) are not compared
 SLACK = 3  # a text within this many characters of its limit reached it
+MAX_COMPARED = 2000  # longer texts than this are compared for identity only
 _ENDS = tuple('.。!！?？"”’)）…》]】')
 
 
@@ -44,7 +45,12 @@ def same(a: str, b: str) -> bool:
         return False
     if x == y:
         return True
-    return SequenceMatcher(None, x, y, autojunk=False).ratio() >= NEAR
+    matcher = SequenceMatcher(None, x, y, autojunk=False)
+    # quick_ratio is linear and bounds ratio from above; ratio itself is quadratic, so it
+    # runs only on texts of a claim's size (a hostile saved brief may hold 100 kB ones).
+    if matcher.quick_ratio() < NEAR or max(len(x), len(y)) > MAX_COMPARED:
+        return False
+    return matcher.ratio() >= NEAR
 
 
 def copies(en: str, zh: str) -> str | None:
