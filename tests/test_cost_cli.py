@@ -50,7 +50,7 @@ def test_max_cost_stops_before_any_call(monkeypatch: pytest.MonkeyPatch, tmp_pat
         )
         assert server.requests == []
     assert result.exit_code == 2
-    assert "projected to cost $0.01" in result.stderr and "--max-cost $0.00" in result.stderr
+    assert "projected to cost $0.02" in result.stderr and "--max-cost $0.00" in result.stderr
 
 
 def test_cache_stats_and_clear() -> None:
