@@ -27,7 +27,7 @@ def test_estimate_is_per_article_after_dedupe_and_needs_no_key() -> None:
     assert result.exit_code == 0, result.output
     estimate = Estimate.model_validate_json(result.stdout)
     assert estimate.model == "gpt-4o-mini"
-    assert len(estimate.articles) == 12  # 13 files, one duplicate merged
+    assert len(estimate.articles) == 13  # 14 files, one duplicate merged
     assert all(a.fits and a.tokens_in > 500 and a.tokens_out > 500 for a in estimate.articles)
     assert estimate.total.tokens_in > sum(a.tokens_in for a in estimate.articles)  # + stories
     assert estimate.cost_usd is not None and 0 < estimate.cost_usd < 0.1
@@ -50,7 +50,7 @@ def test_max_cost_stops_before_any_call(monkeypatch: pytest.MonkeyPatch, tmp_pat
         )
         assert server.requests == []
     assert result.exit_code == 2
-    assert "projected to cost $0.01" in result.stderr and "--max-cost $0.00" in result.stderr
+    assert "projected to cost $0.02" in result.stderr and "--max-cost $0.00" in result.stderr
 
 
 def test_cache_stats_and_clear() -> None:

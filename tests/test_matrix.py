@@ -192,6 +192,10 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         entry = _book_entries(article)
         if entry:
             entries[entry[0]] = entry[1]
+    # The week in brief over these two stories: the bundled week's points on them.
+    points = json.loads((EXAMPLES / "answers" / "week.json").read_text("utf-8"))["points"]
+    mine = [p for p in points if {c["article"] for c in p["cites"]} <= {a["id"] for a in articles}]
+    entries["<<<STORIES\n"] = json.dumps({"points": mine}, ensure_ascii=False)
     return entries
 
 
