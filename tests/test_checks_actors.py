@@ -69,8 +69,7 @@ def test_a_party_from_another_paragraph_is_caught_and_located() -> None:
     )
     [finding] = found(brief)
     assert finding.detail == (
-        "the claim names Brazil (Brazil); the cited paragraph 4 does not "
-        "(it appears in paragraph 7)"
+        "the claim names Brazil (巴西); the cited paragraph 4 does not (it appears in paragraph 7)"
     )
 
 

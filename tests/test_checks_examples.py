@@ -84,7 +84,7 @@ def test_briefing_check_reports_the_new_kinds(tmp_path: Path) -> None:
     result = run("check", str(path))
     assert result.exit_code == 1, result.output
     lines = result.stdout.splitlines()
-    assert "error: groups[1].claims[0]: actor-mismatch: the claim names Japan (Japan); the " \
+    assert "error: groups[1].claims[0]: actor-mismatch: the claim names Japan (日方); the " \
         "cited paragraph 4 does not (nor does the article)" in lines, lines  # fmt: skip
     assert any(line.startswith("error: groups[2].title: repeated-title: ") for line in lines)
 

@@ -128,12 +128,16 @@ def against_source(
     cited: Iterable[tuple[str, str]],
     others: Iterable[tuple[str, str]],
     frame: Iterable[str] = (),
+    side: str = "zh",
 ) -> list[str]:
     """Details for each actor the claim names that no cited text names (in either language).
 
-    `frame` are the texts that set the scene for every paragraph (the article's title and
-    first paragraph: who speaks, where): an actor named there may be named in any claim
-    ("the Commerce Ministry spokesperson said…" citing paragraph 4). `others` are the
+    The claim in the article's language (`side`) is held to its cited paragraphs; `frame`
+    are the texts that set the scene for every paragraph (the article's title and first
+    paragraph: who speaks, where), so an actor named there may be named in any claim ("the
+    Commerce Ministry spokesperson said…" citing paragraph 4). The other language may make
+    explicit what the source implies ("China's regulation" for 《稀土管理条例》): an actor it
+    alone names is flagged only when the whole article never names it. `others` are the
     article's other texts (labelled), to say where a missing actor does appear."""
     cited, others = list(cited), list(others)
     if not cited:
@@ -141,12 +145,15 @@ def against_source(
     in_cited: set[str] = set()
     for text in [*(t for _, t in cited), *frame]:
         in_cited |= set(named(text, implied=True))
-    claimed = {**named(zh, "zh"), **named(en, "en")}
+    own = named(en if side == "en" else zh, side)
+    other = named(zh if side == "en" else en, "zh" if side == "en" else "en")
     details = []
-    for actor, word in claimed.items():
+    for actor, word in {**own, **{a: w for a, w in other.items() if a not in own}}.items():
         if actor in in_cited:
             continue
-        where = [label for label, text in others if actor in named(text)]
+        where = [label for label, text in others if actor in named(text, implied=True)]
+        if where and actor not in own:
+            continue
         elsewhere = f"it appears in {', '.join(where[:3])}" if where else "nor does the article"
         verb = "does" if len(cited) == 1 else "do"
         details.append(

@@ -53,11 +53,20 @@ def tokens(text: str) -> set[str]:
     return out
 
 
+def sentence_of(text: str, clause: Clause) -> str:
+    """The sentence of `text` holding `clause` (a clause may drop what its sentence says
+    around it: 权利，而不是少数国家的专利)."""
+    start = max(text.rfind(c, 0, clause.start) for c in "。！？!?；;\n") + 1
+    ends = [i for i in (text.find(c, clause.start) for c in "。！？!?；;\n") if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
+
+
 def matching(
     claim_clause: str, source: Iterable[tuple[str, str]], blank: re.Pattern[str]
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, str, str]]:
     """The clauses of the source texts that speak of what `claim_clause` speaks of: those
-    sharing enough of its wording, each with the label of its text ("paragraph 3").
+    sharing enough of its wording, each with the label of its text ("paragraph 3") and
+    the sentence around it.
     `source` is (label, text) pairs. `blank` marks the words the
     caller compares (direction or negation words): they are left out of the wording, so a
     flipped word does not by itself make two clauses differ."""
@@ -69,5 +78,5 @@ def matching(
         for clause in clauses(text):
             shared = len(own & tokens(blank.sub("", clause.text)))
             if shared >= MIN_SHARED and shared >= MIN_SHARE * len(own):
-                found.append((label, clause.text))
+                found.append((label, clause.text, sentence_of(text, clause)))
     return found

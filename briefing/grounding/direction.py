@@ -100,7 +100,7 @@ def against_source(text: str, side: str, cited: Iterable[tuple[str, str]]) -> li
         if own is None:
             continue
         stated: dict[str, list[tuple[str, Said]]] = {}
-        for label, source_clause in matching(clause.text, cited, _WORD):
+        for label, source_clause, _ in matching(clause.text, cited, _WORD):
             other = said(source_clause)
             if other is not None:
                 stated.setdefault(other.direction, []).append((label, other))

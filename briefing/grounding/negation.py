@@ -1,10 +1,12 @@
 """Negation: a claim that denies what its other language, or the paragraph it cites, affirms
-(不/未/没有/无/禁止/停止 against not/no/never/ban/stop), or the reverse.
+(不/未/没有/无 against not/no/never/without), or the reverse.
 
-A negation is "definite" when it is one of those words standing alone; a text "may negate"
-when it holds any word that can carry a negation without being one of them: 不利, 无视, 拒绝,
-unfair, fails, refuses, opposes. The check flags a negation on one side only when the other
-side has no definite negation and nothing that may negate; against a cited paragraph, only
+A negation is "definite" when it is one of 不/未/没有/无 or not/no/never/without standing
+alone; a text "may negate" when it holds any word that can carry a negation without being
+one of them: 不利, 无视, 拒绝, unfair, fails, refuses, opposes, and the verbs of banning and
+stopping (禁止, 停止, ban, bar, halt, outlaw), whose translations vary too much to pair
+up. The check flags a negation on one side only when the other side has no definite
+negation and nothing that may negate; against a cited paragraph, only
 through the clauses sharing most of the claim clause's wording. Bounds (不超过, 不低于, "no
 more than") are numbers, left to the number checks. Anything else stays silent.
 """
@@ -14,7 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from briefing.grounding.clauses import clauses, matching
+from briefing.grounding.clauses import clauses, matching, tokens
+
+MIN_WORDS = 6  # "Test answer: a claim." is too short to be judged
 
 # 不 in words that are no negation (不断 continuously, 不仅 not only, 不少 many, 不同
 # different) or whose English carries the negation in the word (不利 unfavourable,
@@ -27,7 +31,7 @@ _ZH_DROP = re.compile(
 )
 _ZH_DEFINITE = re.compile(
     r"不(?![仅少同过论管久但止妨愧禁料时利公平合理确定稳定良满当法])"
-    r"|未(?![来成知])|没有|没(?!收)|无(?![论疑人线锡视数限形偿缝比])|禁止|停止|严禁|勿|并非|绝非"
+    r"|未(?![来成知])|没有|没(?!收)|无(?![论疑人线锡视数限形偿缝比])|勿|并非|绝非"
 )
 # 非 may negate (非法, 并非), but 非常 is "very".
 _ZH_MAY = re.compile(r"[不未没无禁停否拒免缺勿莫止]|非(?!常)|取消|暂停|反对|失败|难以")
@@ -39,8 +43,7 @@ _EN_DROP = re.compile(
     re.I,
 )
 _EN_DEFINITE = re.compile(
-    r"(?<![A-Za-z])(?:not|never|no(?![.\w-]\s*\d)|none|nor|neither|without|cannot|nobody|nothing"
-    r"|bans?|banned|banning|prohibit\w*|forbid\w*|halt\w*|stop|stops|stopped|stopping)"
+    r"(?<![A-Za-z])(?:not|never|no(?![.\w-]\s*\d)|none|nor|neither|without|cannot|nobody|nothing)"
     r"(?![A-Za-z])|n't(?![A-Za-z])",
     re.I,
 )
@@ -49,7 +52,9 @@ _EN_MAY = re.compile(
     r"|ability|stability|evitabl|dispensabl|correct|direct))[a-z-]{3,}"
     r"|(?<![A-Za-z])(?:fail\w*|lack\w*|refus\w*|reject\w*|den(?:y|ies|ied)|oppos\w*|against"
     r"|suspend\w*|cancel\w*|end(?:s|ed)?|free|exempt\w*|only|impossible|illegal|instead"
-    r"|rather|avoid\w*|unless|hardly|little|few|bar|bars|barred|barring|prevent\w*)(?![A-Za-z])",
+    r"|rather|avoid\w*|unless|hardly|little|few|bar|bars|barred|barring|prevent\w*"
+    r"|bans?|banned|banning|prohibit\w*|forbid\w*|outlaw\w*|halt\w*|stop|stops|stopped"
+    r"|stopping|cease\w*)(?![A-Za-z])",
     re.I,
 )
 _BLANK = re.compile(
@@ -70,7 +75,10 @@ def may_negate(text: str) -> bool:
 
 
 def bilingual(en: str, zh: str) -> str | None:
-    """The detail when one language negates and the other plainly does not."""
+    """The detail when one language negates and the other plainly does not. A statement too
+    short to carry its own subject (under MIN_WORDS English content words) is not judged."""
+    if len(tokens(en)) < MIN_WORDS:
+        return None
     en_neg, zh_neg = definite(en), definite(zh)
     if en_neg and not may_negate(zh):
         return f"the English says {_words(en_neg)}, the Chinese has no negation"
@@ -89,18 +97,35 @@ def against_source(text: str, side: str, cited: Iterable[tuple[str, str]]) -> li
         if not found:
             continue
         own = definite(clause.text)
-        if own and not any(may_negate(c) for _, c in found):
+        # The source clause must speak of what the negation is about: it shares the words
+        # just before the negation (its subject), when those are content words.
+        before = tokens(_before_negation(clause.text))
+        found = [f for f in found if not before or before & tokens(f[1])] if own else found
+        if own and found and not any(may_negate(sentence) for _, _, sentence in found):
             label = found[0][0]
             details.append(
                 f"the {side} says {_words(own)}, the cited {label} says it without a negation"
             )
-        elif not may_negate(clause.text) and all(definite(c) for _, c in found):
-            label, source_clause = found[0]
+        elif not may_negate(clause.text) and all(definite(c) for _, c, _ in found):
+            label, source_clause, _ = found[0]
             details.append(
                 f"the cited {label} says {_words(definite(source_clause))}, "
                 f"the {side} says it without the negation"
             )
     return details
+
+
+def _before_negation(text: str) -> str:
+    """The few characters (Chinese) or words (English) before the first definite negation."""
+    masked = _EN_DROP.sub(lambda m: " " * len(m.group()), text)
+    masked = _ZH_DROP.sub(lambda m: " " * len(m.group()), masked)
+    m = _ZH_DEFINITE.search(masked) or _EN_DEFINITE.search(masked)
+    if m is None:
+        return ""
+    head = text[: m.start()]
+    return (
+        head[-4:] if re.search(r"[\u4e00-\u9fff]$", head.rstrip()) else " ".join(head.split()[-3:])
+    )
 
 
 def _words(words: list[str]) -> str:

@@ -2,8 +2,8 @@
 
 - zh-copies-en: the Chinese is the English again (or near enough: 90% of its characters
   in the same order, case, spaces and punctuation aside), or the reverse.
-- repeated-claim: a claim says again what an earlier claim of the same brief said (the
-  core viewpoint, which sums the claims up, is not compared).
+- repeated-claim: a claim says again, in both languages, what an earlier claim of the same
+  brief said (the core viewpoint, which sums the claims up, is not compared).
 - repeated-title: a group's title is an earlier group's title again, or every group
   carries the brief's own title.
 - cut-off: a text as long as the schema allows that does not end a sentence: the model
@@ -79,7 +79,7 @@ def repeats(statements: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
     out = []
     for i, (where, en, zh) in enumerate(statements):
         for earlier, en0, zh0 in statements[:i]:
-            if same(en, en0) or same(zh, zh0):
+            if same(en, en0) and same(zh, zh0):
                 out.append((where, f"it says again what {earlier} says: drop it or say more"))
                 break
     return out

@@ -65,7 +65,7 @@ def check_statement(
             ("negation-mismatch", d) for d in negation.against_source(own, _NAMES[side], cited)
         ]
         found += [
-            ("actor-mismatch", d) for d in actors.against_source(en, zh, cited, others, frame)
+            ("actor-mismatch", d) for d in actors.against_source(en, zh, cited, others, frame, side)
         ]
     for name, text in (("English", en), ("Chinese", zh)):
         cut = shape.cut_off(text, "claim")
