@@ -153,10 +153,11 @@ def test_linked_articles_share_a_story_even_when_unlike() -> None:
 
 
 def brief_of(a: Article, en: str) -> Brief:
-    """AUTHORED: a minimal brief of a real article (its core viewpoint written for the test)."""
+    """AUTHORED: a minimal brief of a real article (its title and core viewpoint written for
+    the test)."""
     return Brief(
         article=a,
-        title=Bilingual(en=a.title, zh=a.title),
+        title=Bilingual(en=en, zh=a.title),
         core_viewpoint=Claim(en=en, zh=en, cites=[1]),
         groups=[],
         meta=BriefMeta(model="authored", prompt="brief@1", generated_at="2026-01-01T00:00:00"),

@@ -87,7 +87,7 @@ def test_recall_precision_and_findings_from_the_verdicts() -> None:
     assert [(f.where, f.kind, f.severity) for f in findings] == [
         ("groups[0].claims[1]", "not-supported", "warning")
     ]
-    assert "paragraph(s) 3" in findings[0].detail
+    assert "paragraph 3 does not support" in findings[0].detail
 
 
 def test_an_untrusted_answer_is_read_defensively() -> None:

@@ -98,14 +98,19 @@ def judge(
                 citations += 1
                 supporting += citation.supports != "no"
         if found.verdict == "not-supported":
-            paragraphs = ", ".join(str(p) for p in item.claim.cites)
+            cites = item.claim.cites
+            paragraphs = (
+                f"paragraph {cites[0]} does"
+                if len(cites) == 1
+                else f"paragraphs {', '.join(map(str, cites))} do"
+            )
             findings.append(
                 Finding(
                     where=item.where,
                     kind="not-supported",
                     severity="warning",
-                    detail=f"the second reader (--verify) found that paragraph(s) {paragraphs} "
-                    "do not support this claim: read them against it",
+                    detail=f"the second reader (--verify) found that {paragraphs} not "
+                    "support this claim: read the claim against the source",
                 )
             )
     judged = sum(counts.values())

@@ -51,7 +51,8 @@ def synthesize_story(
 
 def timeline(briefs: list[Brief]) -> list[TimelineEntry]:
     """A story's dated steps when its articles were published on two days or more: each dated
-    article's core viewpoint under its day, cited as the brief cites it, in date order.
+    article's title (one line: what happened that day) under its day, cited as its brief's
+    core viewpoint, in date order; the article's whole brief follows the story anyway.
 
     Built from the briefs, without a model call; empty for a story of one day.
     """
@@ -61,8 +62,8 @@ def timeline(briefs: list[Brief]) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             date=(b.article.published or "")[:10],
-            en=b.core_viewpoint.en,
-            zh=b.core_viewpoint.zh,
+            en=b.title.en,
+            zh=b.title.zh,
             cites=[ArticleCite(article=b.article.id, paragraphs=b.core_viewpoint.cites)],
         )
         for b in dated
