@@ -60,9 +60,20 @@ _PARAGRAPH = re.compile(r"^\[(\d+)\] (.*)$", re.MULTILINE)
 _FIGURE = re.compile(r"数量为(\d+)个")
 
 
+_STATEMENT = re.compile(r"^- (.+?) / (.+?) \[([0-9a-f]{12}): ([\d, ]+)\]$", re.MULTILINE)
+
+
 def answer_for(request: dict[str, Any]) -> str:
-    """A brief answer built from the article in the request's first user message."""
+    """A brief answer built from the article in the request's first user message; for the
+    week in brief, the first statement of each story the request quotes, cited as it is."""
     user = next(m["content"] for m in request["messages"] if m["role"] == "user")
+    if "<<<STORIES" in user:
+        points = [
+            {"en": en, "zh": zh, "cites": [{"article": a, "paragraphs": _numbers(ps)}]}
+            for en, zh, a, ps in _STATEMENT.findall(user)
+        ]
+        firsts = list({p["cites"][0]["article"]: p for p in reversed(points)}.values())[::-1]
+        return json.dumps({"points": firsts[:8]}, ensure_ascii=False)
     title = re.search(r"^Title: (.*)$", user, re.MULTILINE)
     figures = [
         (int(n), int(_FIGURE.search(text).group(1)))  # type: ignore[union-attr]
@@ -77,10 +88,12 @@ def answer_for(request: dict[str, Any]) -> str:
         }
 
     half = len(figures) // 2
+    number = (_numbers(title.group(1)) or [""])[-1] if title else ""
     return json.dumps(
         {
             "title": {
-                "en": f"Generated article {title.group(1)[-6:] if title else ''}",
+                # English only: the number of the article (第3篇), never its Chinese title
+                "en": f"Generated article {number}",
                 "zh": title.group(1) if title else "生成的文章",
             },
             "core_viewpoint": {
@@ -101,3 +114,7 @@ def answer_for(request: dict[str, Any]) -> str:
         },
         ensure_ascii=False,
     )
+
+
+def _numbers(text: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", text)]

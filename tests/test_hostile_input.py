@@ -354,8 +354,13 @@ def test_a_few_stray_nul_bytes_are_dropped_many_mean_binary() -> None:
 # --- A JSON Lines feed with bad lines --------------------------------------------------------
 
 
+# Three distinct good articles (the same text with only a trailing number differing would be
+# one article, merged as copies: this test is about the feed's lines, not about dedupe).
+_GOOD = {1: ZH, 7: ZH2, 10: "海关总署统计，前三季度我国进出口总值同比增长百分之四。"}
+
+
 def good_line(n: int) -> str:
-    return json.dumps({"title": f"第{n}条", "text": f"{ZH}{n}。", "published": "2025-10-2"})
+    return json.dumps({"title": f"第{n}条", "text": f"{_GOOD[n]}", "published": "2025-10-2"})
 
 
 @pytest.fixture

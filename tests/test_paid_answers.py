@@ -165,7 +165,8 @@ def test_an_answer_with_odd_usage_is_accepted_at_once(
     with StandIn(odd) as server:
         result = weekly(feed, server, tmp_path / "out", "--formats", "json")
         assert result.exit_code == 0, result.output
-        assert len(server.requests) == ARTICLES  # one call each: nothing retried
+        # one call each, and the week in brief's: nothing retried
+        assert len(server.requests) == ARTICLES + 1
     digest = json.loads((tmp_path / "out" / "digest.json").read_text("utf-8"))
     assert digest["meta"]["cost_usd"] is None
 
@@ -224,11 +225,15 @@ def test_a_bug_after_the_answer_costs_one_article_not_the_run(
         [failure] = digest["failures"]
         assert "kept in the response cache" in failure["error"]
         asked = len(server.requests)
-        assert asked == ARTICLES  # the failed article's answer was paid for once
+        # the failed article's answer was paid for once (and the week in brief's)
+        assert asked == ARTICLES + 1
         monkeypatch.setattr(summarize, "brief_from_answer", real)
         again = weekly(feed, server, tmp_path / "again", "--formats", "json")
         assert again.exit_code == 0, again.output
-        assert len(server.requests) == asked, "the rerun paid again for the kept answer"
+        # The kept answer is not bought again; the week in brief is, as it now has one
+        # more story to cover.
+        assert len(server.requests) == asked + 1, "the rerun paid again for the kept answer"
+        assert "<<<STORIES" in str(server.requests[-1].body["messages"])
 
 
 def test_an_unexpected_error_is_not_exit_1(

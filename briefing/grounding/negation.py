@@ -28,6 +28,7 @@ _ZH_DROP = re.compile(
     # idioms that negate nothing: hard-won, must, unswerving, spare no effort, inevitable…
     r"|来之不易|不得不|坚定不移|毫不动摇|不折不扣|不遗余力|不约而同|层出不穷|不可避免|密不可分"
     r"|义不容辞|不可或缺|持续不断|不断|无论|无疑|无人机|毫无疑问"
+    r"|不等|不一"  # 15%至25%不等: "ranging from", not a negation
 )
 _ZH_DEFINITE = re.compile(
     r"不(?![仅少同过论管久但止妨愧禁料时利公平合理确定稳定良满当法])"
