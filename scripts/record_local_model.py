@@ -26,13 +26,15 @@ import time
 from datetime import date
 from pathlib import Path
 
+# The call timer both recording scripts print with (scripts/ is on the path when run).
+from record_tiny_model import Timed
+
 from briefing import prepare_weekly, run_weekly
 from briefing.brief.summarize import summarize_article
 from briefing.brief.verify import verify_brief
 from briefing.digest.synthesis import synthesize_story
 from briefing.errors import LLMError
 from briefing.ingest import read_source
-from briefing.llm.base import LLM, ChatMessage, Completion, T
 from briefing.llm.stack import build_stack
 from briefing.models import Brief, Sampling
 from briefing.settings import Settings, resolve_settings
@@ -68,29 +70,6 @@ def settings() -> Settings:
         )
     # A timeout is not retried: the model would only be asked the same thing again.
     return chosen.model_copy(update={"max_retries": 0, "concurrency": 1})
-
-
-class Timed:
-    """An LLM that delegates and prints the time, tokens and attempts of each call."""
-
-    def __init__(self, llm: LLM) -> None:
-        self._llm = llm
-        self.model = llm.model
-
-    def complete(self, messages: list[ChatMessage], schema: type[T], *, name: str) -> Completion[T]:
-        start = time.monotonic()
-        try:
-            result = self._llm.complete(messages, schema, name=name)
-        except Exception as exc:
-            print(f"{name}: failed after {time.monotonic() - start:.1f} s: {exc!r}", flush=True)
-            raise
-        u = result.usage
-        print(
-            f"{name}: {time.monotonic() - start:.1f} s, {u.prompt_tokens} prompt + "
-            f"{u.completion_tokens} completion tokens, {result.attempts} attempt(s)",
-            flush=True,
-        )
-        return result
 
 
 def inputs() -> list[str]:

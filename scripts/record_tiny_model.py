@@ -119,12 +119,13 @@ class Timed:
         try:
             result = self._llm.complete(messages, schema, name=name)
         except Exception as exc:
-            print(f"call failed after {time.monotonic() - start:.1f} s: {exc!r}")
+            print(f"{name}: failed after {time.monotonic() - start:.1f} s: {exc!r}", flush=True)
             raise
         u = result.usage
         print(
-            f"call: {time.monotonic() - start:.1f} s, {u.prompt_tokens} prompt + "
-            f"{u.completion_tokens} completion tokens, {result.attempts} attempt(s)"
+            f"{name}: {time.monotonic() - start:.1f} s, {u.prompt_tokens} prompt + "
+            f"{u.completion_tokens} completion tokens, {result.attempts} attempt(s)",
+            flush=True,
         )
         return result
 
