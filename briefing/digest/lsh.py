@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from briefing.digest.shingles import gram_codes
+from briefing.digest.shingles import gram_codes, mix64
 from briefing.errors import ConfigError
 
 NUM_PERM = 32
@@ -36,14 +36,6 @@ _A = _RNG.integers(1, 1 << 62, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
 _B = _RNG.integers(0, 1 << 62, size=NUM_PERM, dtype=np.uint64)
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: every bit of a gram's code moves every bit of its hash."""
-    x = (x ^ (x >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    mixed: np.ndarray = x ^ (x >> np.uint64(31))
-    return mixed
-
-
 def signatures(sentences: list[str], n: int) -> np.ndarray:
     """The MinHash signature (NUM_PERM values of 32 bits) of each sentence's set of n-grams;
     every sentence must have at least one n-gram."""
@@ -55,7 +47,7 @@ def signatures(sentences: list[str], n: int) -> np.ndarray:
             grams += len(sentences[stop])
             stop += 1
         codes, owner, _ = gram_codes(sentences[start:stop], n)
-        hashed = _mix(codes)
+        hashed = mix64(codes)
         first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
         for k in range(NUM_PERM):
             values = ((hashed * _A[k] + _B[k]) >> np.uint64(32)) & _MASK32
@@ -69,7 +61,7 @@ def _band_keys(signature: np.ndarray, band: int) -> np.ndarray:
     rows = signature[:, band * ROWS : (band + 1) * ROWS]
     low = rows[:, 0] | (rows[:, 1] << np.uint64(32))
     high = rows[:, 2] | (rows[:, 3] << np.uint64(32))
-    return _mix(low ^ _mix(high))
+    return mix64(low ^ mix64(high))
 
 
 def _pairs_in(members: np.ndarray, cap: int) -> list[tuple[int, int]]:
@@ -79,15 +71,36 @@ def _pairs_in(members: np.ndarray, cap: int) -> list[tuple[int, int]]:
     return list(combinations(distinct, 2))
 
 
+def _often(pairs: list[tuple[np.ndarray, np.ndarray]], hits: int) -> set[tuple[int, int]]:
+    """The pairs (lo, hi arrays, one entry a shared bucket) found in at least `hits` buckets."""
+    lo = np.concatenate([p[0] for p in pairs] or [np.zeros(0, dtype=np.int64)])
+    hi = np.concatenate([p[1] for p in pairs] or [np.zeros(0, dtype=np.int64)])
+    width = np.int64(hi.max() + 1 if len(hi) else 1)
+    keys, counts = np.unique(lo * width + hi, return_counts=True)
+    keys = keys[counts >= hits]
+    return set(zip((keys // width).tolist(), (keys % width).tolist(), strict=True))
+
+
+def _as_arrays(pairs: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    both = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    return both[:, 0], both[:, 1]
+
+
 def candidate_pairs(
-    owner: np.ndarray, signature: np.ndarray, cap: int, storage: dict[str, Any] | None = None
+    owner: np.ndarray,
+    signature: np.ndarray,
+    cap: int,
+    storage: dict[str, Any] | None = None,
+    *,
+    hits: int = 1,
 ) -> set[tuple[int, int]]:
-    """Pairs (i < j) of owners (articles) with a sentence in one bucket of any band; a bucket
-    with more than `cap` owners pairs none. `storage`: a datasketch storage_config for an
-    index outside the process (None: in memory here)."""
+    """Pairs (i < j) of owners (articles) whose sentences share a bucket of a band at least
+    `hits` times over all bands and sentences; a bucket with more than `cap` owners pairs
+    none. `storage`: a datasketch storage_config for an index outside the process (None: in
+    memory here)."""
     if storage is not None:
-        return _datasketch_pairs(owner, signature, cap, storage)
-    pairs: set[tuple[int, int]] = set()
+        return _often(_datasketch_pairs(owner, signature, cap, storage), hits)
+    pairs: list[tuple[np.ndarray, np.ndarray]] = []
     for band in range(BANDS):
         keys = _band_keys(signature, band)
         order = np.argsort(keys, kind="stable")
@@ -99,11 +112,10 @@ def candidate_pairs(
         two = starts[sizes == 2]
         a, b = members[two], members[two + 1]
         differ = a != b
-        lo, hi = np.minimum(a, b)[differ], np.maximum(a, b)[differ]
-        pairs.update(zip(lo.tolist(), hi.tolist(), strict=True))
-        for s, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
-            pairs.update(_pairs_in(members[s : s + size], cap))
-    return pairs
+        pairs.append((np.minimum(a, b)[differ], np.maximum(a, b)[differ]))
+        larger = zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True)
+        pairs.append(_as_arrays([p for s, n in larger for p in _pairs_in(members[s : s + n], cap)]))
+    return _often(pairs, hits)
 
 
 def storage_config(env: Mapping[str, str] = os.environ) -> dict[str, Any] | None:
@@ -122,7 +134,7 @@ def storage_config(env: Mapping[str, str] = os.environ) -> dict[str, Any] | None
 
 def _datasketch_pairs(
     owner: np.ndarray, signature: np.ndarray, cap: int, storage: dict[str, Any]
-) -> set[tuple[int, int]]:
+) -> list[tuple[np.ndarray, np.ndarray]]:
     try:
         return _datasketch_index(owner, signature, cap, storage)
     except ImportError as exc:
@@ -143,7 +155,7 @@ def _datasketch_pairs(
 
 def _datasketch_index(
     owner: np.ndarray, signature: np.ndarray, cap: int, storage: dict[str, Any]
-) -> set[tuple[int, int]]:
+) -> list[tuple[np.ndarray, np.ndarray]]:
     from datasketch import LeanMinHash, MinHashLSH
 
     config = dict(storage)
@@ -160,12 +172,13 @@ def _datasketch_index(
         for k, values in enumerate(signature):
             minhash = LeanMinHash(seed=1, hashvalues=values, scheme="legacy")
             session.insert(str(k).encode(), minhash, check_duplication=False)
-    pairs: set[tuple[int, int]] = set()
+    pairs = []
     try:
         for table in lsh.hashtables:
             for key in table.keys():
                 entries = np.fromiter(map(int, table.get(key)), dtype=np.int64)
-                pairs.update(_pairs_in(owner[entries], cap))
+                if len(entries) > 1:
+                    pairs.append(_as_arrays(_pairs_in(owner[entries], cap)))
     finally:
         # The index is for this run: leave nothing behind in a shared store.
         for store in [*lsh.hashtables, lsh.keys]:

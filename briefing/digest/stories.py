@@ -8,79 +8,132 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 
-from briefing.digest.shingles import gram_codes, normalise
+from briefing.digest.collector import collector_paused
+from briefing.digest.shingles import grams_of_sizes, mix64, normalise
 from briefing.models import Article
 
 # Character bigrams ranked the pairs of real articles (tests/data/weekly) in nearly the same
 # order as jieba words did, without a segmenter.
 GRAM = 2
+# Candidates come from 3-grams: bigrams run out at scale. On the bench at 100,000 articles,
+# most bigrams two articles of one story share occur in hundreds of others (a Chinese text uses
+# a few thousand characters); a name of three or four characters still makes a rare 3-gram.
+# With bigrams there, 30% of the planted stories' pairs became candidates (75% at 10,000).
+BLOCK_GRAM = 3
 # Measured on the real articles (tests/data/weekly): the trade-talk thread stays whole and apart
 # from the tariff articles for any threshold from 0.07 to 0.15 (at 0.06 they merge, at 0.16 the
 # tariff pair splits); 0.11 sits in the middle of that range.
 THRESHOLD = 0.11
 # Terms an article is indexed under, and the most articles a term may link: a term that is
 # among the top terms of more articles than that is too common to say they share a story.
-TOP_TERMS = 30
+TOP_TERMS = 100
 MAX_POSTING = 50
+# Rounds of ranking: a term found too common leaves its place in an article's top terms to the
+# next one (one round left articles whose every top term was common with no candidates).
+ROUNDS = 3
 # Pairs sharing a single top term were never above 0.10 on the real articles (those above share
 # 2 to 14); requiring two cut the bench's candidates at 2,000 articles from 71,000 to 10,000.
-MIN_SHARED_TERMS = 2
+MIN_SHARED_TERMS = 3
+# The largest table of gram codes looked up directly (int32 entries: 256 MB at most; the
+# bigrams of 8,000 distinct characters); past it terms are numbered by sorting.
+DENSE_TABLE = 1 << 26
+# The columns 3-grams are hashed to for candidates: about 4 million distinct 3-grams at 100,000
+# articles on the bench, one in eight sharing its column with another.
+HASHED_BITS = 25
 # Candidate pairs scored at once (their rows gathered and multiplied): bounds the memory.
 CHUNK = 50_000
 
 
-def _vectors(articles: list[Article]) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
-    """L2-normalised TF-IDF rows over title and body bigrams, each term's document count, and
-    each stored term's first position in its article (where it first occurs, title first)."""
-    strings = [x for a in articles for x in (normalise(a.title), normalise(" ".join(a.paragraphs)))]
-    codes, owner, position = gram_codes(strings, GRAM)
-    rows = owner // 2
-    terms, term = np.unique(codes, return_inverse=True)
-    # One entry per (article, term): its count, and its first position (np.unique is stable).
-    key = rows.astype(np.uint64) * np.uint64(len(terms) or 1) + term.astype(np.uint64)
-    pairs, first, tf = np.unique(key, return_index=True, return_counts=True)
-    row = (pairs // np.uint64(len(terms) or 1)).astype(np.int64)
-    col = (pairs % np.uint64(len(terms) or 1)).astype(np.int64)
-    df = np.bincount(col, minlength=len(terms))
+class TfIdf(NamedTuple):
+    """TF-IDF rows, each term's document count, and the row of each stored entry."""
+
+    matrix: sparse.csr_matrix
+    df: np.ndarray
+    rows: np.ndarray
+
+
+def _texts(articles: list[Article]) -> list[str]:
+    """Title, then body, of each article, normalised (two strings an article)."""
+    return [x for a in articles for x in (normalise(a.title), normalise(" ".join(a.paragraphs)))]
+
+
+def _term_ids(codes: np.ndarray, bound: int) -> tuple[np.ndarray, int]:
+    """Each code's term number (terms numbered in code order) and the number of terms."""
+    if bound <= DENSE_TABLE:  # a table lookup: no sort of the whole corpus's grams
+        present = np.zeros(bound, dtype=bool)
+        present[codes] = True
+        number = np.cumsum(present, dtype=np.int32) - 1
+        return number[codes], int(number[-1]) + 1
+    terms = np.unique(codes)
+    return np.searchsorted(terms, codes), len(terms)
+
+
+def _tfidf(term: np.ndarray, row: np.ndarray, shape: tuple[int, int]) -> TfIdf:
+    """L2-normalised TF-IDF rows over the terms (column numbers) of each gram, `row` its
+    article, and each term's document count."""
+    counts = sparse.csr_matrix((np.ones(len(term)), (row, term)), shape=shape)
+    counts.sum_duplicates()  # one entry per (article, term), its count; terms ascending
+    df = np.bincount(counts.indices, minlength=shape[1])
     # Smoothed idf (+1): with a handful of articles a term they all share still counts.
-    idf = np.log((1 + len(articles)) / (1 + df)) + 1
-    weight = (1 + np.log(tf)) * idf[col]
-    norms = np.sqrt(np.bincount(row, weights=weight * weight, minlength=len(articles)))
-    weight = weight / np.where(norms > 0, norms, 1.0)[row]
-    shape = (len(articles), len(terms))
-    matrix = sparse.csr_matrix((weight, (row, col)), shape=shape)
-    order = sparse.csr_matrix((position[first] + 1.0, (row, col)), shape=shape)
-    return matrix, df, order.data - 1
+    idf = np.log((1 + shape[0]) / (1 + df)) + 1
+    rows = np.repeat(np.arange(shape[0]), np.diff(counts.indptr))
+    weight = (1 + np.log(counts.data)) * idf[counts.indices]
+    norms = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=shape[0]))
+    counts.data = weight / np.where(norms > 0, norms, 1.0)[rows]
+    return TfIdf(counts, df, rows)
+
+
+def _rank_in_row(row: np.ndarray) -> np.ndarray:
+    """Each entry's place among the entries of its row (rows grouped, in order): 0, 1, 2..."""
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    return np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
+
+
+def _top_terms(vectors: TfIdf) -> sparse.csr_matrix:
+    """Each article's TOP_TERMS heaviest terms (ties to the lower term) that link it to others:
+    found in another article, and among the top terms of at most MAX_POSTING articles."""
+    matrix, df, row = vectors
+    term = matrix.indices
+    # A term of one article links nothing: rank only the shared ones, or the rarest (highest
+    # idf) terms would crowd the index with dead ends.
+    linking = np.flatnonzero(df[term] > 1)
+    # By article, then weight (heaviest first), then term: one stable sort of one key, as the
+    # rows are in order and each row's terms ascending (weights are at most 1).
+    ranked = linking[np.argsort(2.0 * row[linking] + 1.0 - matrix.data[linking], kind="stable")]
+    banned = np.zeros(matrix.shape[1], dtype=bool)
+    for _ in range(ROUNDS):
+        keep = ranked[~banned[term[ranked]]]
+        top = keep[_rank_in_row(row[keep]) < TOP_TERMS]
+        over = np.bincount(term[top], minlength=matrix.shape[1]) > MAX_POSTING
+        if not over.any():
+            break
+        banned |= over
+    top = top[~banned[term[top]]]
+    ones = np.ones(len(top), dtype=np.int32)
+    return sparse.csr_matrix((ones, (row[top], term[top])), shape=matrix.shape)
 
 
 def similarities(articles: list[Article]) -> dict[tuple[int, int], float]:
     """Cosine of every candidate pair (i < j by position), candidates from shared top terms."""
     if not articles:
         return {}
-    matrix, df, first = _vectors(articles)
-    row = np.repeat(np.arange(len(articles)), np.diff(matrix.indptr))
-    # A term of one article links nothing: rank only the shared ones, or the rarest
-    # (highest idf) terms would crowd the index with dead ends. Ties go to the term that
-    # occurs first in the article.
-    linking = np.flatnonzero(df[matrix.indices] > 1)
-    ranked = linking[np.lexsort((first[linking], -matrix.data[linking], row[linking]))]
-    rank = np.arange(len(ranked)) - np.searchsorted(row[ranked], row[ranked], side="left")
-    top = ranked[rank < TOP_TERMS]
-    # A term among the top terms of more than MAX_POSTING articles links nothing either.
-    postings = np.bincount(matrix.indices[top], minlength=matrix.shape[1])
-    top = top[postings[matrix.indices[top]] <= MAX_POSTING]
-    index = sparse.csr_matrix(
-        (np.ones(len(top), dtype=np.int32), (row[top], matrix.indices[top])), shape=matrix.shape
+    ((bigrams, owner), bound), ((trigrams, trigram_owner), _) = grams_of_sizes(
+        _texts(articles), (GRAM, BLOCK_GRAM), dense=True
     )
+    hashed = (mix64(trigrams) >> np.uint64(64 - HASHED_BITS)).astype(np.int64)
+    index = _top_terms(_tfidf(hashed, trigram_owner // 2, (len(articles), 1 << HASHED_BITS)))
     shared = sparse.triu(index @ index.T, k=1).tocoo()
     chosen = shared.data >= MIN_SHARED_TERMS
     first_of, second_of = shared.row[chosen], shared.col[chosen]
     order = np.lexsort((second_of, first_of))
     first_of, second_of = first_of[order], second_of[order]
+    term, terms = _term_ids(bigrams, bound)
+    matrix = _tfidf(term, owner // 2, (len(articles), terms)).matrix
     scores = np.concatenate(
         [
             np.asarray(
@@ -149,7 +202,8 @@ def group_stories(
     `linked`: pairs of ids that belong to one story whatever their similarity (the
     near-identical reports of successive events that deduplication kept apart).
     """
-    roots = _average_linkage(len(articles), similarities(articles), threshold)
+    with collector_paused():
+        roots = _average_linkage(len(articles), similarities(articles), threshold)
     position = {a.id: i for i, a in enumerate(articles)}
     joined = {r: r for r in roots}
 
