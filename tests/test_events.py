@@ -9,8 +9,10 @@ dateline are changed, the wording is the source's own.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from test_dedupe import article, load, next_filing
 
 from briefing.digest.dedupe import compare, deduplicate
@@ -201,3 +203,24 @@ def test_the_weekly_plan_keeps_both_events_in_one_story(tmp_path: Path) -> None:
     assert len(prepared.articles) == 3 and prepared.duplicates == []
     assert len(prepared.events) == 1
     assert set(prepared.events[0]) in [set(s) for s in prepared.stories]
+
+
+def figures_changed(name: str) -> Article:
+    """CONSTRUCTED from a real article: its next filing with every amount and percent one more
+    (4386万吨 becomes 4387万吨), its dates and its wording as they were."""
+    base = load(name)
+    text = re.sub(
+        r"\d+(?=[%％万亿吨元])", lambda m: str(int(m.group(0)) + 1), "\n\n".join(base.paragraphs)
+    )
+    return article(text, base.title, published=base.published or "")
+
+
+@pytest.mark.parametrize("name", ["03", "dup_03_a", "dup_03_b"])
+def test_a_next_filing_that_changes_only_figures_is_another_event(name: str) -> None:
+    # These texts have many sentences with a numeral and no quantity (一是, 进一步, 统一): counted
+    # as stating a number, they hid the changed figures and the filing merged into the first.
+    overlap = compare(load(name), figures_changed(name))
+    assert overlap.text == 1.0
+    assert overlap.event is not None and overlap.event.kind == "figure"
+    kept, duplicates, events = deduplicate([load(name), figures_changed(name)])
+    assert len(kept) == 2 and duplicates == [] and len(events) == 1

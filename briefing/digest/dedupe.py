@@ -142,7 +142,7 @@ def _overlap(
         other = large.counterpart(sentence)
         if other is not None and other.norm != sentence.norm:
             pairs.append((sentence.raw, other.raw))
-    return Overlap(text, differ(pairs, len(numbered)))
+    return Overlap(text, differ(pairs, [s.raw for s in numbered]))
 
 
 def _ordered(a: _Text, b: _Text) -> tuple[_Text, _Text]:
