@@ -125,8 +125,10 @@ def similarities(articles: list[Article]) -> dict[tuple[int, int], float]:
     ((bigrams, owner), bound), ((trigrams, trigram_owner), _) = grams_of_sizes(
         _texts(articles), (GRAM, BLOCK_GRAM), dense=True
     )
-    hashed = (mix64(trigrams) >> np.uint64(64 - HASHED_BITS)).astype(np.int64)
-    index = _top_terms(_tfidf(hashed, trigram_owner // 2, (len(articles), 1 << HASHED_BITS)))
+    # Columns for eight times the grams, at most 2**HASHED_BITS: a few articles cost little.
+    bits = min(HASHED_BITS, max(8, (8 * len(trigrams)).bit_length()))
+    hashed = (mix64(trigrams) >> np.uint64(64 - bits)).astype(np.int64)
+    index = _top_terms(_tfidf(hashed, trigram_owner // 2, (len(articles), 1 << bits)))
     shared = sparse.triu(index @ index.T, k=1).tocoo()
     chosen = shared.data >= MIN_SHARED_TERMS
     first_of, second_of = shared.row[chosen], shared.col[chosen]
