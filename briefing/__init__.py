@@ -23,6 +23,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from briefing.digest.prepare import Prepared
     from briefing.digest.run import WeeklyRun
+    from briefing.glossary import Glossary
     from briefing.llm.stack import Stack
     from briefing.models import Article, Brief, Finding
     from briefing.settings import Settings
@@ -155,11 +156,12 @@ def run_weekly(prepared: Prepared, settings: Settings, **options: Any) -> Weekly
     return run(prepared, settings, **options)
 
 
-def check(brief: Brief) -> list[Finding]:
-    """The grounding checks on a brief, again (the article is inside it)."""
-    from briefing.grounding import check_brief
+def check(brief: Brief, glossary: Glossary | None = None) -> list[Finding]:
+    """The grounding checks on a brief, again (the article is inside it), the glossary's with
+    one, and the second reader's (--verify) findings as recorded."""
+    from briefing.grounding import recheck
 
-    return check_brief(brief)
+    return recheck(brief, glossary)
 
 
 def resolve_settings(**options: Any) -> Settings:

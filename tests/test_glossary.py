@@ -213,3 +213,33 @@ def test_each_part_of_a_long_article_gets_the_terms_it_holds(starter: Glossary) 
         ]
     assert any("- 商务部: MOFCOM" in part_prompt(source, p, "1", starter)[1].content for p in parts)
     assert not all("- 商务部" in part_prompt(source, p, "1", starter)[1].content for p in parts)
+
+
+def test_check_finds_the_glossary_terms_again_and_keeps_the_second_readers(
+    tmp_path: Path,
+) -> None:
+    source = str(WEEK / "cctv-02.json")
+    with StandIn(answer_book(_book("cctv-02.json"))) as server:
+        given = briefing(
+            "summarize", source, "--format", "json", "--base-url", server.base_url,
+            "--glossary", str(starter_glossary_path()),
+        )  # fmt: skip
+    assert given.returncode == 0, given.stderr
+    saved = json.loads(given.stdout)
+    flagged = [f for f in saved["findings"] if f["kind"] == "glossary-term"]
+    assert flagged
+    # As if --verify had judged a claim: a model's reading no code can repeat from the file.
+    judged = {"where": "groups[0].claims[0]", "kind": "not-supported", "severity": "warning",
+              "detail": "the second reader found no support in paragraph 2"}  # fmt: skip
+    saved["findings"].append(judged)
+    path = tmp_path / "brief.json"
+    path.write_text(json.dumps(saved, ensure_ascii=False), "utf-8")
+
+    plain = briefing("check", str(path), "--json")
+    again = briefing("check", str(path), "--json", "--glossary", str(starter_glossary_path()))
+    assert plain.returncode in (0, 1) and again.returncode in (0, 1), again.stderr
+    plain_kinds = [f["kind"] for f in json.loads(plain.stdout)]
+    found = json.loads(again.stdout)
+    assert "glossary-term" not in plain_kinds and "not-supported" in plain_kinds
+    assert [f for f in found if f["kind"] == "glossary-term"] == flagged
+    assert [f for f in found if f["kind"] == "not-supported"] == [judged]

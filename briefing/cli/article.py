@@ -35,6 +35,7 @@ from briefing.cli.common import (
 from briefing.errors import EXIT_FINDINGS, InputError, InvalidBriefError
 
 if TYPE_CHECKING:
+    from briefing.glossary import Glossary
     from briefing.models import Article, Brief, Digest, Finding
     from briefing.settings import Settings
 
@@ -270,14 +271,16 @@ def _load(path: Path) -> Brief | Digest:
         ) from None
 
 
-def _digest_findings(digest: Digest) -> list[tuple[str, dict[str, object], Finding]]:
+def _digest_findings(
+    digest: Digest, glossary: Glossary | None
+) -> list[tuple[str, dict[str, object], Finding]]:
     """Every finding of a digest: each brief's (by article id), then each story's (by number)."""
-    from briefing.grounding import check_brief, check_story
+    from briefing.grounding import check_story, recheck
 
     found: list[tuple[str, dict[str, object], Finding]] = []
     for brief in digest.briefs:
         aid = brief.article.id
-        found += [(aid, {"article": aid}, f) for f in check_brief(brief)]
+        found += [(aid, {"article": aid}, f) for f in recheck(brief, glossary)]
     articles = {b.article.id: b.article for b in digest.briefs}
     for n, story in enumerate(digest.stories, 1):
         found += [(f"story {n}", {"story": n}, f) for f in check_story(story, articles)]
@@ -293,20 +296,26 @@ def check(
         ),
     ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    glossary: GlossaryOpt = None,
 ) -> None:
-    """Re-run the grounding checks on a brief or a digest; exit 1 if any error-level finding."""
-    from briefing.grounding import check_brief
+    """Re-run the grounding checks on a brief or a digest; exit 1 if any error-level finding.
+
+    The glossary's findings come back with a glossary (--glossary, or glossary.toml in the
+    config folder); --verify's not-supported findings are shown as recorded."""
+    from briefing.glossary import resolve_glossary
+    from briefing.grounding import recheck
     from briefing.models import Brief
 
     with user_errors():
         loaded = _load(brief_file)
+        terms = resolve_glossary(glossary)
     if isinstance(loaded, Brief):
         found: list[tuple[str, dict[str, object], Finding]]
-        found = [("", {}, f) for f in check_brief(loaded)]
+        found = [("", {}, f) for f in recheck(loaded, terms)]
         claims = sum(len(g.claims) for g in loaded.groups)
         ok = f"OK: {count(claims, 'claim')} and the core viewpoint check out against the article."
     else:
-        found = _digest_findings(loaded)
+        found = _digest_findings(loaded, terms)
         ok = (
             f"OK: {count(len(loaded.briefs), 'brief')} and {count(len(loaded.stories), 'story')} "
             "check out against their articles."

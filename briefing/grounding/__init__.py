@@ -4,7 +4,7 @@ Citations in range, each quantity a claim states (7000亿卢布 ≙ 700 billion 
 the paragraphs it cites, the English and Chinese stating the same quantities, no blank text.
 """
 
-from briefing.grounding.checks import check_brief
+from briefing.grounding.checks import check_brief, recheck
 from briefing.grounding.numbers import extract_quantities
 from briefing.grounding.quantity import Quantity, agree, supports
 from briefing.grounding.story import check_story, check_week
@@ -16,5 +16,6 @@ __all__ = [
     "check_story",
     "check_week",
     "extract_quantities",
+    "recheck",
     "supports",
 ]

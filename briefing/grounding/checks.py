@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from briefing.grounding.dates import relative_years
 from briefing.grounding.numbers import extract_quantities
@@ -16,6 +16,9 @@ from briefing.grounding.overlap import unsupported
 from briefing.grounding.quantity import Quantity, agree, supports
 from briefing.grounding.statement import check_shape, check_statement, check_title
 from briefing.models import Article, Bilingual, Brief, Claim, Finding, FindingKind
+
+if TYPE_CHECKING:
+    from briefing.glossary import Glossary
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +47,21 @@ def check_brief(brief: Brief) -> list[Finding]:
         findings += _blank(f"groups[{gi}].title", brief.groups[gi].title)
         findings += _title(brief, f"groups[{gi}].title", brief.groups[gi].title)
     return _in_order(findings + guarded("title", _shape, brief))
+
+
+# Findings no code can re-derive from the file: the second reader's (--verify) judgement.
+RECORDED_ONLY = frozenset({"not-supported"})
+
+
+def recheck(brief: Brief, glossary: Glossary | None = None) -> list[Finding]:
+    """A saved brief's findings found again: the checks, the glossary's (when one is given),
+    and, as recorded, those of the second reader, which only a model call could repeat."""
+    from briefing.grounding.glossary import check_glossary
+
+    found = check_brief(brief)
+    if glossary is not None:
+        found += check_glossary(brief, glossary)
+    return _in_order(found + [f for f in brief.findings if f.kind in RECORDED_ONLY])
 
 
 def _title(brief: Brief, where: str, title: Bilingual) -> list[Finding]:
