@@ -164,6 +164,20 @@ def test_a_bad_feed_is_a_listed_failure(site: str, tmp_path: Path) -> None:
     assert read[0].warning is None
 
 
+def test_an_item_without_a_link_is_named_after_its_feed(site: str, tmp_path: Path) -> None:
+    # After an item with a link, a linkless one was named after that link ("…/01.html item 2").
+    feed = tmp_path / "mixed.rss"
+    feed.write_text(
+        '<rss version="2.0"><channel><title>t</title>'
+        f"<item><title>a</title><link>{site}/pages/01.html</link></item>"
+        "<item><title>b</title><description>only a summary</description></item>"
+        "</channel></rss>",
+        "utf-8",
+    )
+    inputs = [i.input for i in collect([str(feed)])]
+    assert inputs == [f"{site}/pages/01.html", f"{feed} item 2"]
+
+
 def test_the_page_is_read_and_the_summary_only_when_it_fails(site: str) -> None:
     items = collect([f"{site}/rss.xml"])
     by_input = {i.input: i for i in items}

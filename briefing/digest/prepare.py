@@ -14,7 +14,8 @@ from briefing.digest.period import Window, covered
 from briefing.digest.stories import group_stories
 from briefing.errors import InputError, NothingNew
 from briefing.glossary import Glossary
-from briefing.ingest.collect import Item, collect
+from briefing.ingest.collect import collect
+from briefing.ingest.item import Item
 from briefing.ingest.size import DEFAULT_MAX_BYTES
 from briefing.models import Article, Copy, Duplicate, Failure, Model, Period, Skipped
 

@@ -13,53 +13,19 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from pydantic import field_validator
-
 from briefing.errors import InputError
 from briefing.ingest.encoding import decode_bytes
 from briefing.ingest.feeds import is_feed, is_feed_path, parse_feed, read_entries
 from briefing.ingest.fetch import DEFAULT_DEADLINE, fetch_url
+from briefing.ingest.item import Item
 from briefing.ingest.jsonfile import is_blank_line, jsonl_items, jsonl_line
 from briefing.ingest.size import DEFAULT_MAX_BYTES, TooLargeError, read_file, too_big
 from briefing.ingest.source import PAGE_TIMEOUT, READERS, read_fetched, read_source
-from briefing.models import Article, Model
+from briefing.models import Article
 
 _GLOB_CHARS = frozenset("*?[")
 _WIDE_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-32's BOMs start with these
 _URL = re.compile(r"^https?://", re.I)
-
-
-class Item(Model):
-    """One input as read: its name (file, `feed.jsonl:3`, a feed item's link) and its article
-    or error; `warning` when it was read only in part (a feed item's summary for its page),
-    `seen` for a feed item an earlier run read (not fetched again, see briefing.state)."""
-
-    input: str
-    article: Article | None = None
-    error: str | None = None
-    warning: str | None = None
-    seen: bool = False
-
-    @field_validator("input", "error", "warning")
-    @classmethod
-    def _printable(cls, text: str | None) -> str | None:
-        return None if text is None else printable(text)
-
-
-def printable(text: str) -> str:
-    """`text` with lone surrogates spelled out, so it can be printed and written as JSON.
-
-    A file name whose bytes are not UTF-8 reaches Python with U+DC80-U+DCFF in place of those
-    bytes (os.fsdecode): they are shown as the bytes, `\\xff`.
-    """
-    if text.isascii() or not any("\ud800" <= ch <= "\udfff" for ch in text):
-        return text
-    return "".join(
-        (f"\\x{ord(ch) - 0xDC00:02x}" if "\udc80" <= ch <= "\udcff" else f"\\u{ord(ch):04x}")
-        if "\ud800" <= ch <= "\udfff"
-        else ch
-        for ch in text
-    )
 
 
 def collect(
@@ -128,10 +94,7 @@ def _read_rss(
     def read_page(url: str) -> list[Article]:
         return read_source(url, max_bytes=max_bytes)
 
-    return [
-        Item(input=i.input, article=i.article, error=i.error, warning=i.warning, seen=i.seen)
-        for i in read_entries(feed, read_page, name=source, seen=seen)
-    ]
+    return read_entries(feed, read_page, name=source, seen=seen)
 
 
 def _failure(err: InputError) -> str:

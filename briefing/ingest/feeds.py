@@ -20,6 +20,7 @@ import feedparser
 
 from briefing.errors import InputError
 from briefing.ingest.article import make_article
+from briefing.ingest.item import Item
 from briefing.ingest.size import read_file
 from briefing.models import Article
 
@@ -50,17 +51,6 @@ class Feed:
 
     title: str | None
     entries: list[Entry]
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    """An item as read: its page's article (or the summary's), a warning, or an error."""
-
-    input: str
-    article: Article | None = None
-    error: str | None = None
-    warning: str | None = None
-    seen: bool = False  # already read by an earlier run (see briefing.state): not fetched
 
 
 def is_feed(data: bytes, content_type: str = "") -> bool:
@@ -112,7 +102,7 @@ def read_entries(
     *,
     name: str = "the feed",
     seen: Collection[str] = (),
-) -> list[FeedItem]:
+) -> list[Item]:
     """Each entry's page through `read_page`, or its summary when the page fails. An item is
     named by its link (`name`'s item N when it has none).
 
@@ -120,35 +110,33 @@ def read_entries(
     """
     items = []
     for number, entry in enumerate(feed.entries, 1):
-        name = entry.link or f"{name} item {number}"
+        item_name = entry.link or f"{name} item {number}"
         if entry.link and entry.link in seen:
-            items.append(FeedItem(input=name, seen=True))
+            items.append(Item(input=item_name, seen=True))
             continue
-        items.append(_read_entry(entry, name, feed.title, read_page))
+        items.append(_read_entry(entry, item_name, feed.title, read_page))
     return items
 
 
 def _read_entry(
     entry: Entry, name: str, feed_title: str | None, read_page: Callable[[str], list[Article]]
-) -> FeedItem:
+) -> Item:
     if entry.link is None or not _URL.match(entry.link):
         problem = "the item has no http(s) link"
     else:
         try:
             articles = read_page(entry.link)
             if len(articles) == 1:
-                return FeedItem(input=name, article=_dated(articles[0], entry))
+                return Item(input=name, article=_dated(articles[0], entry))
             problem = f"the page holds {len(articles)} articles, not one"
         except InputError as err:
             problem = err.message
     try:
         article = _summary_article(entry, feed_title)
     except InputError:
-        return FeedItem(
-            input=name, error=f"{problem}, and the feed gives no summary to fall back on"
-        )
+        return Item(input=name, error=f"{problem}, and the feed gives no summary to fall back on")
     warning = f"{name}: briefed from the feed's summary, not the page ({problem})"
-    return FeedItem(input=name, article=article, warning=warning)
+    return Item(input=name, article=article, warning=warning)
 
 
 def _dated(article: Article, entry: Entry) -> Article:
