@@ -173,6 +173,17 @@ def test_unknown_setting_in_file_is_named(tmp_path: Path) -> None:
     assert "openai.modle" in caught.value.message and str(path) in caught.value.message
 
 
+def test_a_misspelt_table_lists_every_table_the_file_may_have(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[dedup]\nlsh_storage = {type = "redis"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        resolve_settings(config_path=path, env={"OPENAI_API_KEY": "k"})
+    assert "dedup" in caught.value.message
+    hint = caught.value.hint or ""
+    for table in ("[slack]", "[input]", "[langchain]", "[dedupe] keys: lsh_storage", "[prices]"):
+        assert table in hint
+
+
 def test_missing_key_says_every_way_to_add_one(config: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         resolve_settings(provider="openai", config_path=config, env={})

@@ -81,9 +81,19 @@ class LangChainSection(Model):
     options: dict[str, Any] = Field(default_factory=dict, repr=False)
 
 
+# The tables that are not a provider's, as the file names them.
+SECTIONS: dict[str, type[Model]] = {
+    "slack": SlackSection,
+    "input": InputSection,
+    "langchain": LangChainSection,
+    "dedupe": DedupeSection,
+}
+
+
 class ConfigFile(Model):
     """The config file: a default provider, one optional table per provider (named as in
-    briefing/settings/providers.py), `[slack]`, `[input]`, `[langchain]` and `[prices]`."""
+    briefing/settings/providers.py), `[slack]`, `[input]`, `[langchain]`, `[dedupe]` and
+    `[prices]`."""
 
     provider: str | None = None
     providers: dict[str, ProviderSection] = {}  # the [openai], [deepseek]… tables
@@ -170,7 +180,11 @@ def _load_config_file(path: Path, must_exist: bool, _stamp: object) -> ConfigFil
         raise ConfigError(
             f"Invalid setting in config file {path}: {problems}.",
             f"Known tables: {', '.join(f'[{p}]' for p in PROVIDERS)}; keys: "
-            f"{', '.join(ProviderSection.model_fields)}. [slack] keys: "
-            f"{', '.join(SlackSection.model_fields)}. [input] keys: "
-            f"{', '.join(InputSection.model_fields)}.",
+            f"{', '.join(ProviderSection.model_fields)}. "
+            + " ".join(
+                f"[{name}] keys: {', '.join(section.model_fields)}."
+                for name, section in SECTIONS.items()
+            )
+            + " [prices]: model = [input, output] USD per million tokens. "
+            "The top level: provider.",
         ) from None
