@@ -25,13 +25,14 @@ if TYPE_CHECKING:
     from briefing.digest.run import WeeklyRun
     from briefing.glossary import Glossary
     from briefing.llm.stack import Stack
-    from briefing.models import Article, Brief, Finding
+    from briefing.models import Article, Brief, Digest, Finding
     from briefing.settings import Settings
 
 __all__ = [
     "build_stack",
     "check",
     "prepare_weekly",
+    "remember_run",
     "resolve_settings",
     "run_weekly",
     "summarize",
@@ -154,6 +155,16 @@ def run_weekly(prepared: Prepared, settings: Settings, **options: Any) -> Weekly
     from briefing.digest.run import run_weekly as run
 
     return run(prepared, settings, **options)
+
+
+def remember_run(prepared: Prepared, digest: Digest) -> None:
+    """Record a finished week in the state of the cache folder, as `briefing weekly` does
+    once its outputs are written: a later `prepare_weekly(..., since="last")` then leaves out
+    what this run briefed, and does not fetch its feed items again (see briefing.state). Two
+    runs at once on one cache folder should hold `briefing.state.run_lock` as the CLI does."""
+    from briefing.state import cache_folder, record_run
+
+    record_run(cache_folder(), digest, prepared.fetched)
 
 
 def check(brief: Brief, glossary: Glossary | None = None) -> list[Finding]:

@@ -170,6 +170,7 @@ def weekly(
     glossary: GlossaryOpt = None,
 ) -> None:
     """Brief a week of articles: duplicates merged, stories synthesised, MD/HTML/PDF/JSON."""
+    from briefing import remember_run
     from briefing.digest.estimate import estimate_run
     from briefing.digest.run import plan_digest, run_weekly
     from briefing.errors import NothingNew
@@ -177,7 +178,7 @@ def weekly(
     from briefing.models import Sampling
     from briefing.progress import progress_display
     from briefing.render.outputs import FORMATS, write_digest
-    from briefing.state import cache_folder, record_run, run_lock
+    from briefing.state import cache_folder, run_lock
 
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     with user_errors(), ExitStack() as held:
@@ -249,7 +250,7 @@ def weekly(
                 f"Cannot write the digest to {output}: {exc.strerror or exc}.",
                 f"Free some space or choose another folder with -o, then run again{cached}.",
             ) from exc
-        record_run(cache_folder(), digest, prepared.fetched)
+        remember_run(prepared, digest)
         _weekly_report(digest)
         if target is not None and not interrupted:
             from briefing.slack.post import post_document
