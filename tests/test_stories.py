@@ -109,3 +109,14 @@ def test_same_result_whatever_the_hash_seed() -> None:
     }
     (output,) = outputs
     assert "Duplicate(kept=" in output  # the script ran to the end
+
+
+def test_terms_numbered_by_sorting_give_the_same_similarities(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Past DENSE_TABLE (a corpus of more than about 8,000 distinct characters) terms are
+    # numbered by sorting instead of a table: the same numbers, so the same cosines.
+    from briefing.digest import stories
+
+    articles = [load(n) for n in DISTINCT]
+    by_table = similarities(articles)
+    monkeypatch.setattr(stories, "DENSE_TABLE", 0)
+    assert similarities(articles) == by_table

@@ -11,7 +11,8 @@ from contextlib import contextmanager
 def collector_paused() -> Iterator[None]:
     """No cycle collection inside: the objects made here (sentences, sets, tuples) hold no
     cycles, and with a million of them alive each full collection walked them all again. At
-    100,000 articles on the bench, pausing it took dedupe from 58 s to 43 s."""
+    100,000 articles on the bench (two runs side by side, one with it paused), dedupe took
+    58 s with the collector and 43 s without."""
     enabled = gc.isenabled()
     gc.disable()
     try:
