@@ -330,6 +330,8 @@ class Duplicate(Model):
     dropped: list[str]
     similarity: float
     copies: list[Copy] = []
+    # Set when another run sharing the dedupe index kept it: the input it was read from there.
+    kept_elsewhere: str | None = None
 
 
 class Failure(Model):

@@ -6,14 +6,11 @@ Sentences are those of the real articles in tests/data/articles.
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import free_port
 from test_dedupe import DISTINCT, article, load
 
 from briefing.digest.dedupe import MAX_SHARED, SHINGLE, _reduce, deduplicate
@@ -91,45 +88,12 @@ def test_storage_comes_from_the_config_file(tmp_path: Path) -> None:
         storage_config({"BRIEFING_CONFIG": str(config)})
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def test_an_unreachable_redis_is_a_clear_error() -> None:
     pytest.importorskip("redis", reason="the redis client is not installed (pip install redis)")
     owner, sig = index_input()
     storage = {"type": "redis", "redis": {"host": "127.0.0.1", "port": free_port()}}
     with pytest.raises(ConfigError, match="Cannot use the Redis LSH storage at 127.0.0.1"):
         candidate_pairs(owner, sig, MAX_SHARED, storage)
-
-
-@pytest.fixture
-def redis_server(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A redis-server of its own on a free port, no persistence, stopped after the test."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    redis = pytest.importorskip("redis", reason="the redis client is not installed")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    try:
-        for _ in range(100):
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        yield port, client
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_a_redis_storage_gives_the_same_pairs_and_leaves_nothing(redis_server) -> None:  # type: ignore[no-untyped-def]

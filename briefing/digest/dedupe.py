@@ -19,7 +19,7 @@ import numpy as np
 
 from briefing.digest.collector import collector_paused
 from briefing.digest.events import Conflict, differ, states_a_number
-from briefing.digest.lsh import candidate_pairs, signatures
+from briefing.digest.lsh import NUM_PERM, candidate_pairs, signatures
 from briefing.digest.shingles import ngrams, split_sentences
 from briefing.models import Article, Duplicate
 
@@ -162,13 +162,10 @@ def _boilerplate(reps: list[int], texts: list[_Text]) -> frozenset[str]:
     return frozenset(s for s, count in shared.items() if count > MAX_SHARED)
 
 
-def _candidate_pairs(
-    reps: list[int],
-    texts: list[_Text],
-    boilerplate: frozenset[str],
-    storage: dict[str, Any] | None = None,
-) -> set[tuple[int, int]]:
-    """Pairs of articles that share at least one near-identical sentence."""
+def sentence_index(
+    reps: list[int], texts: list[_Text], boilerplate: frozenset[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The indexed sentences of the articles `reps`: their owners and MinHash signatures."""
     owners, indexed = [], []
     for r in reps:
         for s in texts[r].sentences:
@@ -176,9 +173,20 @@ def _candidate_pairs(
                 owners.append(r)
                 indexed.append(s.norm)
     if not indexed:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, NUM_PERM), dtype=np.uint64)
+    return np.array(owners, dtype=np.int64), signatures(indexed, SHINGLE)
+
+
+def _candidate_pairs(
+    reps: list[int],
+    texts: list[_Text],
+    boilerplate: frozenset[str],
+    storage: dict[str, Any] | None = None,
+) -> set[tuple[int, int]]:
+    """Pairs of articles that share at least one near-identical sentence."""
+    owner, signature = sentence_index(reps, texts, boilerplate)
+    if not len(owner):
         return set()
-    signature = signatures(indexed, SHINGLE)
-    owner = np.array(owners, dtype=np.int64)
     return candidate_pairs(owner, signature, MAX_SHARED, storage, hits=MIN_HITS)
 
 

@@ -16,7 +16,8 @@ The same signatures can go into datasketch's MinHashLSH instead, with any storag
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from itertools import combinations
 from typing import Any
 
@@ -129,14 +130,24 @@ def storage_config(env: Mapping[str, str] = os.environ) -> dict[str, Any] | None
     config: dict[str, Any] = {"type": storage.type, "basename": storage.basename.encode()}
     if storage.type == "redis":
         config["redis"] = dict(storage.redis)
+    if storage.shared:
+        config["shared"] = True
     return config
 
 
 def _datasketch_pairs(
     owner: np.ndarray, signature: np.ndarray, cap: int, storage: dict[str, Any]
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    try:
+    with redis_errors(storage):
         return _datasketch_index(owner, signature, cap, storage)
+
+
+@contextmanager
+def redis_errors(storage: dict[str, Any]) -> Iterator[None]:
+    """The storage's missing package and the Redis client's own errors (refused connection,
+    timeout) as a ConfigError that says where the server was looked for."""
+    try:
+        yield
     except ImportError as exc:
         raise ConfigError(
             f"The LSH storage {storage.get('type')!r} needs a package that is missing: {exc}.",
@@ -158,7 +169,7 @@ def _datasketch_index(
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     from datasketch import LeanMinHash, MinHashLSH
 
-    config = dict(storage)
+    config = {k: v for k, v in storage.items() if k != "shared"}
     # Keys of this run only (basename + a random suffix): runs sharing one server never meet.
     config["basename"] = (
         bytes(config.get("basename", b"briefing-dedupe")) + os.urandom(6).hex().encode()

@@ -53,7 +53,8 @@ def prepare(
     """Read the inputs and decide what to brief; InputError when nothing is left to brief.
 
     An input over `max_bytes` (a file, a page, a line of a feed) is a failure, unread.
-    `lsh_storage`: where dedupe's index lives (datasketch storage_config; None: in memory).
+    `lsh_storage`: where dedupe's index lives (datasketch storage_config; None: in memory);
+    with `shared`, also what other runs kept is left out (briefing.digest.shared).
     `briefed` (article ids) and `seen` (feed item URLs) are what earlier runs briefed
     (`--since last`, see briefing.state): skipped and counted; NothingNew if that is all.
     """
@@ -82,6 +83,20 @@ def prepare(
     articles = [i.article for i in inside if i.article is not None]
     kept, duplicates, events = deduplicate(articles, threshold=threshold, storage=lsh_storage)
     input_of = {id(i.article): i.input for i in inside}
+    if lsh_storage is not None and lsh_storage.get("shared"):
+        from briefing.digest.shared import drop_copies_elsewhere
+
+        kept, elsewhere = drop_copies_elsewhere(
+            kept, {a.id: input_of[id(a)] for a in kept}, lsh_storage, threshold
+        )
+        duplicates += elsewhere
+        if not kept:
+            raise NothingNew(
+                f"Nothing new to brief: all {len(elsewhere)} articles copy ones that other runs "
+                "sharing the dedupe index briefed. No model was called; no output was written."
+            )
+        ids = {a.id for a in kept}
+        events = [(a, b) for a, b in events if a in ids and b in ids]
     return Prepared(
         period=covered(window, [a.published for a in kept]),
         articles=kept,

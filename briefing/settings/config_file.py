@@ -62,6 +62,14 @@ class LshStorage(Model):
     type: Literal["dict", "redis"]
     redis: dict[str, Any] = {}  # redis.Redis arguments: host, port, db, password…
     basename: str = "briefing-dedupe"  # key prefix in a shared store
+    # Redis only: runs sharing the basename dedupe against each other (briefing.digest.shared).
+    shared: bool = False
+
+    @model_validator(mode="after")
+    def _shared_needs_redis(self) -> LshStorage:
+        if self.shared and self.type != "redis":
+            raise ValueError('shared = true needs type = "redis": a dict lives in one process')
+        return self
 
 
 class DedupeSection(Model):
