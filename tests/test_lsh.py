@@ -83,6 +83,9 @@ def test_storage_comes_from_the_config_file(tmp_path: Path) -> None:
         "basename": b"briefing-dedupe",
         "redis": {"host": "10.0.0.5", "port": 6380},
     }
+    config.write_text('[dedupe]\nlsh_storage = {type = "dict", shared = true}\n')
+    with pytest.raises(ConfigError, match="shared = true needs type"):
+        storage_config({"BRIEFING_CONFIG": str(config)})
     config.write_text('[dedupe]\nlsh_storage = {type = "mongo"}\n')
     with pytest.raises(ConfigError, match="dedupe"):
         storage_config({"BRIEFING_CONFIG": str(config)})
