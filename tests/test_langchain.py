@@ -41,7 +41,7 @@ from briefing.llm.stack import build_stack
 from briefing.llm.structured import StructuredLLM
 from briefing.llm.transports.langchain import LangChainChat
 from briefing.llm.transports.langchain_errors import is_transient
-from briefing.models import BriefAnswer, Usage
+from briefing.models import BriefAnswer, Sampling, Usage
 from briefing.settings import resolve_settings
 
 KEY = "sk-lc-SECRET0123456789"
@@ -294,6 +294,7 @@ def test_truncated_answer_is_an_error_not_a_re_ask() -> None:
     with pytest.raises(LLMError, match="cut off at the token limit") as caught:
         llm.complete(MESSAGES, BriefAnswer, name="brief")
     assert caught.value.hint and "max_tokens" in caught.value.hint
+    assert "--max-tokens" in caught.value.hint
     assert len(fake_of(llm).seen) == 1
 
 
@@ -546,6 +547,13 @@ def test_options_the_class_rejects_are_a_config_error() -> None:
         LangChainChat(FAKE, {"max_retries": "many", "api_key": KEY})
     assert "max_retries" in caught.value.message
     assert caught.value.hint and "[langchain.options]" in caught.value.hint
+
+
+def test_a_sampling_flag_the_class_has_no_option_for_is_a_config_error() -> None:
+    # ToolCallingFake has no seed: the brief's meta must not claim a seed that was never sent.
+    with pytest.raises(ConfigError, match="no `seed` option, so --seed") as caught:
+        LangChainChat(FAKE, {}, sampling=Sampling(seed=7))
+    assert caught.value.hint and "--seed" in caught.value.hint
 
 
 # --- a real LangChain integration: ChatOpenAI over the local stand-in server ----------------

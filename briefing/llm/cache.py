@@ -54,6 +54,19 @@ class CacheStats(Model):
     bytes: int
 
 
+def sampled_identity(identity: str, temperature: float | None, seed: int | None) -> str:
+    """`identity` with the sampling that changes the answers; unset, `identity` unchanged.
+
+    An answer sampled otherwise is another answer, so it gets other cache keys; unset, the
+    keys (and the answers cached before sampling could be set) stay what they were.
+    """
+    if temperature is not None:
+        identity += f"|temperature={temperature}"
+    if seed is not None:
+        identity += f"|seed={seed}"
+    return identity
+
+
 def default_cache_path() -> Path:
     """Where the cache lives: `BRIEFING_CACHE_DIR`, else the user cache folder."""
     folder = os.environ.get("BRIEFING_CACHE_DIR") or platformdirs.user_cache_dir("briefing")

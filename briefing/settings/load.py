@@ -208,6 +208,7 @@ def resolve_settings(
             env=env,
             path=path,
             prices=config.price_table(),
+            sampling=sampling or Sampling(),
         )
     if name not in PROVIDERS:
         raise ConfigError(
@@ -270,11 +271,13 @@ def _langchain_settings(
     env: Mapping[str, str],
     path: Path,
     prices: dict[str, Price],
+    sampling: Sampling,
 ) -> Settings:
     """Settings for `langchain:package.module:ClassName`; the class is imported by the client.
 
     `model` (flag > BRIEFING_MODEL > `[langchain] model`), a base URL and a key given as flags
-    are passed to the class as the keyword arguments model=, base_url= and api_key=.
+    are passed to the class as the keyword arguments model=, base_url= and api_key=; the
+    sampling flags by the client, over the same options in `[langchain.options]`.
     """
     class_path = name.removeprefix(LANGCHAIN_PREFIX)
     if not LANGCHAIN_CLASS_PATH.match(class_path):
@@ -298,9 +301,12 @@ def _langchain_settings(
         base_url=str(options.get("base_url", "")),
         api_key=None,  # in the options, if anywhere
         structured="json_schema" if section.method == "json_schema" else "json_object",
-        timeout=DEFAULT_TIMEOUT,  # the class's own timeout option applies, if it has one
+        # Unset, the class's own options apply (timeout, max_tokens... in [langchain.options]).
+        timeout=sampling.timeout or DEFAULT_TIMEOUT,
         max_retries=DEFAULT_MAX_RETRIES if section.max_retries is None else section.max_retries,
-        max_tokens=None,  # likewise: max_tokens under [langchain.options]
+        max_tokens=sampling.max_tokens,
+        temperature=sampling.temperature,
+        seed=sampling.seed,
         config_path=path,
         prices=prices,
         langchain=LangChainSettings(class_path=class_path, method=section.method, options=options),

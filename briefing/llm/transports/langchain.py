@@ -15,6 +15,10 @@ client sends, so LangChain returns plain JSON and never validates (or raises) on
 
 The answer is validated and re-asked by briefing.llm.structured, as the openai transport's
 are; its usage is read from the message's `usage_metadata` (see langchain_messages).
+The run's sampling settings (--temperature, --seed, --max-tokens, --timeout) are given to the
+class as its own keyword arguments of those names (or aliases: ChatOpenAI's `timeout` is its
+request timeout), over the same options in `[langchain.options]`; temperature and seed are
+part of the cache identity, as in the openai transport.
 Retries are generic: any exception whose HTTP status is 429/5xx/529, or whose class name says
 rate limit, timeout, connection or overload (langchain_errors classifies and masks them).
 """
@@ -22,7 +26,6 @@ rate limit, timeout, connection or overload (langchain_errors classifies and mas
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 import logging
 import time
@@ -34,9 +37,11 @@ from pydantic import BaseModel
 
 from briefing.errors import ConfigError, LLMError
 from briefing.llm.base import CallStats, ChatMessage, T
+from briefing.llm.cache import sampled_identity
 from briefing.llm.retry import Backoff, retry_after
 from briefing.llm.schema import strict_schema
 from briefing.llm.structured import Answer, Conversation
+from briefing.llm.transports.langchain_class import import_chat_model, with_sampling
 from briefing.llm.transports.langchain_errors import (
     SECRET_OPTION,
     is_auth_error,
@@ -53,8 +58,9 @@ from briefing.llm.transports.langchain_messages import (
     usage_of,
     with_schema,
 )
+from briefing.models import Sampling
 from briefing.settings.config_file import LangChainMethod
-from briefing.settings.load import DEFAULT_MAX_RETRIES, LANGCHAIN_CLASS_PATH
+from briefing.settings.load import DEFAULT_MAX_RETRIES
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -64,8 +70,6 @@ if TYPE_CHECKING:
     from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
-
-INSTALL_HINT = "pip install 'briefing[langchain]' and the model's package"
 
 
 class LangChainChat:
@@ -78,16 +82,19 @@ class LangChainChat:
         *,
         method: LangChainMethod = "json_schema",
         max_retries: int = DEFAULT_MAX_RETRIES,
+        sampling: Sampling | None = None,
         config_path: Path | None = None,
         sleep: Callable[[float], None] = time.sleep,
         backoff: Backoff | None = None,
         stats: CallStats | None = None,
     ) -> None:
-        """Import `model_class_path` ("package.module:ClassName") and build it with `options`."""
+        """Import `model_class_path` ("package.module:ClassName") and build it with `options`
+        and the `sampling` settings."""
         self.class_path = model_class_path
         self.method: LangChainMethod | None = method  # None: the class's default method
         self.max_retries = max_retries
         self._options = dict(options)
+        self.sampling = sampling or Sampling()
         self._config = str(config_path) if config_path else "the config file"
         self._where = f"[langchain] in {self._config}"
         self._sleep = sleep
@@ -98,7 +105,7 @@ class LangChainChat:
             'method = "json_schema" with a class that supports it.'
         )
         self._structured: dict[tuple[type[BaseModel], str], Runnable[Any, Any]] = {}
-        cls = _import_chat_model(model_class_path)
+        cls = import_chat_model(model_class_path)
         self.class_name = cls.__name__
         self.model = str(self._options.get("model") or self.class_name)
         self.chat_model = self._build(cls)
@@ -120,6 +127,7 @@ class LangChainChat:
             lc.options,
             method=lc.method,
             max_retries=settings.max_retries,
+            sampling=settings.sampling,
             config_path=settings.config_path,
             sleep=sleep,
             stats=stats,
@@ -134,11 +142,16 @@ class LangChainChat:
 
     @property
     def identity(self) -> str:
-        """What shapes the answers, for the response cache: class, method and options, no keys."""
+        """What shapes the answers, for the response cache: class, method, options (no keys)
+        and sampling."""
         public = {k: v for k, v in self._options.items() if not SECRET_OPTION.search(k)}
         blob = json.dumps(public, sort_keys=True, default=str).encode("utf-8")
         digest = hashlib.sha256(blob).hexdigest()[:16]
-        return f"langchain:{self.class_path}|{self.model}|{self.method}|{digest}"
+        return sampled_identity(
+            f"langchain:{self.class_path}|{self.model}|{self.method}|{digest}",
+            self.sampling.temperature,
+            self.sampling.seed,
+        )
 
     def start(self, messages: list[ChatMessage]) -> Conversation:
         """The conversation as LangChain messages."""
@@ -165,7 +178,7 @@ class LangChainChat:
         )
 
     def _build(self, cls: type[BaseChatModel]) -> BaseChatModel:
-        kwargs = dict(self._options)
+        kwargs = with_sampling(cls, self._options, self.sampling)
         # Retries are ours (generic, with backoff): the class's own ones would multiply them.
         if "max_retries" in getattr(cls, "model_fields", {}) and "max_retries" not in kwargs:
             kwargs["max_retries"] = 0
@@ -297,8 +310,8 @@ class LangChainChat:
         if meta.get("finish_reason") == "length" or meta.get("stop_reason") == "max_tokens":
             return LLMError(
                 f"The answer from {self.model!r} was cut off at the token limit.",
-                f"Raise the token limit option of {self.class_name} (e.g. max_tokens) under "
-                f"[langchain.options], or use a stronger model.",
+                f"Raise the token limit (--max-tokens, or the option of {self.class_name}, "
+                "e.g. max_tokens, under [langchain.options]), or use a stronger model.",
             )
         if meta.get("finish_reason") == "content_filter":
             return LLMError(
@@ -317,47 +330,3 @@ class LangChainChat:
     def _redact(self, exc: object) -> str:
         """`str(exc)` on one line, short, without any secret option or key-shaped text."""
         return redact(exc, self._options)
-
-
-def _import_chat_model(path: str) -> type[BaseChatModel]:
-    if not LANGCHAIN_CLASS_PATH.match(path):
-        raise ConfigError(
-            f"{path!r} does not name a class.",
-            "Write the provider as langchain:package.module:ClassName, "
-            "e.g. langchain:langchain_openai:ChatOpenAI.",
-        )
-    module_name, class_name = path.split(":")
-    try:
-        from langchain_core.language_models import BaseChatModel
-    except ImportError:
-        raise ConfigError(
-            "LangChain is not installed (langchain-core is missing).", f"{INSTALL_HINT}."
-        ) from None
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError as exc:
-        missing = exc.name or module_name
-        raise ConfigError(
-            f"Cannot import {module_name!r} for the LangChain model {class_name}: "
-            f"module {missing!r} is missing.",
-            f"{INSTALL_HINT} (the one that provides {module_name}, "
-            f"e.g. pip install {module_name.split('.')[0].replace('_', '-')}).",
-        ) from None
-    cls = getattr(module, class_name, None)
-    if cls is None:
-        raise ConfigError(
-            f"Module {module_name!r} has no {class_name!r}.",
-            "Check the class name and its module in --provider langchain:package.module:ClassName.",
-        )
-    if not (isinstance(cls, type) and issubclass(cls, BaseChatModel)):
-        raise ConfigError(
-            f"{path} is not a LangChain chat model (a BaseChatModel subclass).",
-            "Name a chat model class, e.g. langchain:langchain_openai:ChatOpenAI.",
-        )
-    # The base with_structured_output needs bind_tools; said now rather than at the first call.
-    if (
-        cls.with_structured_output is BaseChatModel.with_structured_output
-        and cls.bind_tools is BaseChatModel.bind_tools
-    ):
-        raise no_structured_output(class_name)
-    return cls

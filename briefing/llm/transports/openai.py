@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from briefing.errors import LLMError
 from briefing.llm import failures
 from briefing.llm.base import CallStats, ChatMessage, T
+from briefing.llm.cache import sampled_identity
 from briefing.llm.replay import Cassette
 from briefing.llm.reply import ChatReply, MalformedReply, parse_reply
 from briefing.llm.retry import Backoff, is_transient
@@ -52,12 +53,11 @@ class OpenAIChat:
         self.settings = settings
         self.model = settings.model
         # Not the base URL: the same model behind a moved endpoint gives the same answers.
-        self.identity = f"{settings.provider}|{settings.model}|{settings.structured}"
-        # Other sampling gives other answers; unset, the identity (and the cache) is as before.
-        if settings.temperature is not None:
-            self.identity += f"|temperature={settings.temperature}"
-        if settings.seed is not None:
-            self.identity += f"|seed={settings.seed}"
+        self.identity = sampled_identity(
+            f"{settings.provider}|{settings.model}|{settings.structured}",
+            settings.temperature,
+            settings.seed,
+        )
         self.stronger = STRONGER
         self.structured: StructuredMode = settings.structured
         self._sleep = sleep
