@@ -84,7 +84,7 @@ def test_a_text_cut_at_the_schema_limit_mid_sentence() -> None:
     b = brief()
     claim = b.groups[1].claims[0]
     most = limit("claim")
-    assert most == 600  # briefing/models.py ClaimText
+    assert most == 600  # ClaimText in briefing/models/answers.py
     claim.en = (claim.en + " ") * 10
     claim.en = claim.en[:most]  # how the schema's grammar stops a model
     kinds = [(f.kind, f.detail.split(":")[0]) for f in found(b)]
