@@ -1,11 +1,12 @@
-"""The OpenAI Batch API for weekly runs: brief requests answered at half price, into the cache.
+"""One batch of the OpenAI Batch API: requests answered at half price, into the response cache.
 
-A batch pre-fills the response cache. Each kept article's first brief request (the messages
-`summarize_article` sends, in the exact body `OpenAIChat` would post) becomes one JSONL line
-whose `custom_id` is the request's cache key. When the batch is done, each answer is checked
-as a live one would be and stored under its key; the normal weekly run that follows then
-finds every first brief answer in the cache. Re-asks, story syntheses and the lines the batch
-could not answer go to the live endpoint at the full price.
+`run_batch` takes the lines of one round (see rounds.py: the briefs, the story syntheses,
+the week in brief), each a request in the exact body `OpenAIChat` would post, its
+`custom_id` the request's cache key. When the batch is done, each answer is checked as a
+live one would be and stored under its key; the stage that follows finds its answers in the
+cache. Re-asks (a second call with the checks' findings), `--verify` calls, the parts of a
+long article, and the lines the batch could not answer go to the live endpoint at the full
+price.
 
 Resumable: each batch is saved in `<cache dir>/batches/<hash of its keys>.json` as soon as its
 file is uploaded and again at every poll. A run whose requests a saved, unfinished batch
@@ -25,22 +26,17 @@ from pathlib import Path
 
 import openai
 from openai.types import Batch
-from pydantic import BaseModel
 
-from briefing.brief.request import brief_request
 from briefing.counts import count
 from briefing.errors import BriefingError, ConfigError, InputError, LLMError
-from briefing.glossary import Glossary
 from briefing.llm import failures
-from briefing.llm.base import ChatMessage
 from briefing.llm.batch.answers import Unusable, read_answer
 from briefing.llm.batch.api import BatchRequest, api, ensure_batch, output_lines, submit, update
 from briefing.llm.batch.state import BatchState, load_states, save_state, state_folder, state_path
 from briefing.llm.cache import CachedLLM
 from briefing.llm.stack import Stack
 from briefing.llm.transports.openai import OpenAIChat
-from briefing.models import Article, BriefAnswer, DigestMeta, Usage
-from briefing.prompts import BRIEF_PROMPT as PROMPT
+from briefing.models import DigestMeta, Usage
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -68,6 +64,14 @@ class BatchOutcome:
     usage: Usage = field(default_factory=Usage)
     cost_usd: float | None = 0.0
     warnings: list[str] = field(default_factory=list)
+
+    def merge(self, other: BatchOutcome) -> None:
+        """Add what another batch step stored and cost (the next round's)."""
+        self.batches += other.batches
+        self.stored += other.stored
+        self.usage += other.usage
+        self.cost_usd = _add_cost(self.cost_usd, other.cost_usd)
+        self.warnings += other.warnings
 
     def add_to(self, meta: DigestMeta) -> None:
         """Count the batch's tokens, cost and warnings in a digest's meta."""
@@ -97,52 +101,6 @@ def backend(stack: Stack) -> tuple[CachedLLM, OpenAIChat]:
     return stack.cache, chat
 
 
-def brief_requests(
-    articles: list[Article], stack: Stack, glossary: Glossary | None = None
-) -> list[BatchRequest]:
-    """Each article's first brief request: its cache key and the exact body a live call sends."""
-    cached, chat = backend(stack)
-    out = []
-    for article in articles:
-        messages = brief_request(article, glossary=glossary).messages
-        out.append(_request(cached, chat, messages, BriefAnswer, PROMPT, article.id))
-    return out
-
-
-def _request(
-    cached: CachedLLM,
-    chat: OpenAIChat,
-    messages: list[ChatMessage],
-    schema: type[BaseModel],
-    name: str,
-    label: str,
-) -> BatchRequest:
-    # The client's own request builder: the batch line cannot drift from the live request.
-    body = chat.request_body(chat.start(messages), schema, name)
-    return BatchRequest(cached.key(messages, schema, name), label, name, body, schema)
-
-
-def prefill_briefs(
-    articles: list[Article],
-    stack: Stack,
-    *,
-    wait: float = 0.0,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    progress: Progress = lambda _: None,
-    glossary: Glossary | None = None,
-) -> BatchOutcome:
-    """Answer every article's first brief request through a batch, into the response cache."""
-    return run_batch(
-        brief_requests(articles, stack, glossary),
-        stack,
-        wait=wait,
-        sleep=sleep,
-        clock=clock,
-        progress=progress,
-    )
-
-
 def run_batch(
     requests: list[BatchRequest],
     stack: Stack,
@@ -163,7 +121,8 @@ def run_batch(
     pending = {r.key: r for r in requests if cached.cache.get(r.key) is None}
     outcome = BatchOutcome()
     if not pending:
-        progress("Every request is answered in the cache already: no batch needed.")
+        names = " and ".join(dict.fromkeys(r.name for r in requests)) or "model"
+        progress(f"Every {names} request is answered in the cache already: no batch needed.")
         return outcome
     states = [s for s in load_states(folder) if not s.closed and s.requests.keys() & pending.keys()]
     for state in states:
@@ -250,7 +209,7 @@ def _ingest(
     outcome.usage += usage
     outcome.cost_usd = _add_cost(outcome.cost_usd, state.cost_usd)
     outcome.warnings += [
-        f"The batch gave no usable answer for article {state.requests[key]} ({error}); "
+        f"The batch gave no usable answer for {state.requests[key]} ({error}); "
         "it was asked live at the full price."
         for key, error in state.errors.items()
     ]
