@@ -25,8 +25,11 @@ from support.llm_server import StandIn, answer_book
 
 from briefing.digest.period import Window
 from briefing.digest.prepare import Prepared, prepare
+from briefing.digest.run import build_digest
 from briefing.llm.batch.state import BatchState
+from briefing.llm.stack import build_stack
 from briefing.models import Digest
+from briefing.settings import resolve_settings
 
 BRIEFING = str(Path(sys.executable).with_name("briefing"))
 WEEKLY = EXAMPLES / "weekly"
@@ -188,3 +191,27 @@ def test_each_round_pending_exits_75_and_the_same_command_resumes_it(
     assert all(s.closed for s in states)
     digest = Digest.model_validate_json((out / "digest.json").read_text("utf-8"))
     assert len(digest.week) == len(json.loads(_answer("week"))["points"])
+
+
+def test_an_article_briefed_in_parts_gets_no_batch_line(tmp_path: Path) -> None:
+    # Its brief is asked in parts, then merged: a line for the whole article would be paid
+    # for and never used. A model no table knows is assumed to read 8k tokens (README).
+    articles = sorted((Path(__file__).parent / "data" / "articles").glob("*.json"))
+    texts = [json.loads(p.read_text("utf-8")) for p in articles]
+    long = tmp_path / "long.txt"
+    long.write_text(
+        "\n\n".join(["长文测试：稀土、关税与大宗商品", *(t["text"] for t in texts * 3)]), "utf-8"
+    )
+    short = tmp_path / "short.txt"
+    shutil.copy(WEEKLY / "sohu-shoigu-rare-earths.txt", short)
+    prepared = prepare([str(long), str(short)], Window())
+    asked: list[str] = []
+    with StandIn(answer_book({})) as server:  # every live call: HTTP 404, the brief fails
+        settings = resolve_settings(base_url=server.base_url, api_key=KEY, model="no-such-model")
+        llm = build_stack(settings, cache=False, rate_limited=False, sleep=lambda s: None).llm
+        build_digest(
+            prepared, llm, settings, prefill=lambda asks: asked.extend(a.label for a in asks)
+        )
+    [short_article] = [a for a in prepared.articles if prepared.inputs[a.id] == str(short)]
+    assert len(prepared.articles) == 2
+    assert asked == [f"article {short_article.id}"]

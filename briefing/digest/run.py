@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
+from briefing.brief.longform import budget_for, needs_split
 from briefing.brief.request import brief_ask, brief_request
 from briefing.brief.summarize import summarize_article, with_sampling
 from briefing.brief.verify import summed, verify_brief
@@ -124,8 +125,10 @@ def build_digest(
         brief = with_sampling(summarize_article(article, llm, glossary=prepared.glossary), sampling)
         return verify_brief(brief, llm) if verify else brief
 
-    if prefill is not None:
-        prefill([brief_ask(a, glossary=prepared.glossary) for a in prepared.articles])
+    if prefill is not None:  # not an article briefed in parts: its whole request is never sent
+        budget = budget_for(llm.model)
+        whole = [a for a in prepared.articles if not needs_split(a, budget)]
+        prefill([brief_ask(a, glossary=prepared.glossary) for a in whole])
     jobs = [Job(article.id, article.title, article) for article in prepared.articles]
     briefs: list[Brief] = []
     failures = list(prepared.failures)
