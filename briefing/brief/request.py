@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from briefing.llm.base import ChatMessage
-from briefing.models import Article
+from briefing.llm.base import Ask, ChatMessage
+from briefing.models import Article, BriefAnswer
 from briefing.prompts import BRIEF_PROMPT, render_messages
 from briefing.tokens import count_tokens
 
@@ -54,6 +54,12 @@ def brief_request(
         variables["glossary"] = terms
     messages = render_messages(BRIEF_PROMPT, **variables)
     return BriefRequest(messages, prompt_tokens(messages), expected_answer_tokens(messages))
+
+
+def brief_ask(article: Article, *, glossary: Glossary | None = None) -> Ask:
+    """The first call `summarize_article` makes for `article` (one not split into parts)."""
+    messages = brief_request(article, glossary=glossary).messages
+    return Ask(messages, BriefAnswer, BRIEF_PROMPT, f"article {article.id}")
 
 
 @lru_cache(maxsize=1024)

@@ -9,7 +9,7 @@ from briefing import grounding
 from briefing.brief.answers import brief_from_answer
 from briefing.brief.longform import budget_for, needs_split, summarize_long
 from briefing.brief.reask import ask_grounded
-from briefing.brief.request import brief_request
+from briefing.brief.request import brief_ask
 from briefing.llm.base import LLM
 from briefing.models import Article, Brief, BriefAnswer, BriefMeta, Finding, Sampling
 from briefing.prompts import BRIEF_PROMPT, prompt_version
@@ -40,8 +40,8 @@ def summarize_article(
     def check(answer: BriefAnswer) -> list[Finding]:
         return grounding.check_brief(brief_from_answer(article, answer, draft_meta))
 
-    request = brief_request(article, glossary=glossary)
-    result = ask_grounded(llm, request.messages, BriefAnswer, BRIEF_PROMPT, check)
+    ask = brief_ask(article, glossary=glossary)  # what a batch line asks, too
+    result = ask_grounded(llm, ask.messages, BriefAnswer, ask.name, check)
     meta = draft_meta.model_copy(
         update={
             "model": result.model,

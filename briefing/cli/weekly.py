@@ -136,8 +136,9 @@ def weekly(
         bool,
         typer.Option(
             "--batch",
-            help="Brief through the OpenAI Batch API: half the price, "
-            "answers within 24 h. Run the same command again to pick the batch up.",
+            help="Make the week's model calls through the OpenAI Batch API: half the price, "
+            "answers within 24 h, in up to three rounds (briefs, stories, week). Exit 75 "
+            "while a round runs: run the same command again to pick it up.",
         ),
     ] = False,
     batch_wait: Annotated[
@@ -147,7 +148,8 @@ def weekly(
             min=0,
             metavar="SECONDS",
             help="How long to wait for "
-            "the batch (0: check once); if it is not done by then, exit 75.",
+            "the batches, all rounds together (0: check each once); if one is not done by then, "
+            "exit 75.",
         ),
     ] = 0.0,
     concurrency: Annotated[
@@ -213,7 +215,7 @@ def weekly(
         settings = settings_for(model, provider, base_url, replay, sampling)
         if max_cost is not None and replay is None:
             _check_projection(estimate_run(prepared, settings, verify=verify), max_cost)
-        # A batch's briefs come from the cache, and its story calls go without our limiter.
+        # A batch's answers come from the cache, and its few live calls go without our limiter.
         stack = make_stack(
             settings, replay, no_cache=no_cache, max_cost=max_cost, rate_limited=not batch
         )

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 
-from briefing.brief.request import brief_request
+from briefing.brief.longform import budget_for, needs_split
+from briefing.brief.request import brief_ask, brief_request
 from briefing.brief.summarize import summarize_article, with_sampling
 from briefing.brief.verify import summed, verify_brief
 from briefing.digest.pool import INTERRUPTED, Interrupted, Job, Pool
 from briefing.digest.prepare import Prepared
-from briefing.digest.synthesis import story_of_one, synthesize_story
-from briefing.digest.week import Week, week_in_brief
+from briefing.digest.synthesis import story_ask, story_of_one, synthesize_story
+from briefing.digest.week import Week, week_ask, week_in_brief
 from briefing.errors import BriefingError
-from briefing.llm.base import LLM, CallStats
+from briefing.llm.base import LLM, CallStats, Prefill
 from briefing.llm.stack import Stack, build_stack
 from briefing.models import (
     Article,
@@ -64,35 +65,36 @@ def run_weekly(
     fatal. Ctrl-C (or SIGTERM) ends the run with what was finished (`interrupted`).
 
     `stack`: the client stack (built from `settings` if not given; a batch run's has no rate
-    limiter: its briefs come from the batch, through the cache). `batch`: answer the briefs
-    through the OpenAI Batch API first, waiting up to `batch_wait` seconds (BatchPending if
-    it is not done). `notify` gets the batch step's progress lines. `verify`: one more call
-    per brief, the second reader (briefing.brief.verify).
+    limiter: its answers come from the batch, through the cache). `batch`: answer the briefs,
+    then the story syntheses, then the week in brief through the OpenAI Batch API, a round
+    each (briefing.llm.batch.rounds), waiting up to `batch_wait` seconds in all (BatchPending
+    if a round is not done). `notify` gets the batch rounds' progress lines. `verify`: one
+    more call per brief, the second reader (briefing.brief.verify).
     """
     stack = stack or build_stack(settings, rate_limited=not batch)
-    batched = None
+    rounds = None
     if batch:
-        from briefing.llm.batch import prefill_briefs
+        from briefing.llm.batch import Rounds
 
-        batched = prefill_briefs(
-            prepared.articles,
-            stack,
-            wait=batch_wait,
-            progress=notify,
-            glossary=prepared.glossary,
-        )
+        rounds = Rounds(stack, wait=batch_wait, progress=notify)
     workers = concurrency or settings.concurrency
     interrupted = False
     try:
         digest = build_digest(
-            prepared, stack.llm, settings, progress, concurrency=workers, verify=verify
+            prepared,
+            stack.llm,
+            settings,
+            progress,
+            concurrency=workers,
+            verify=verify,
+            prefill=rounds,
         )
     except Interrupted as stop:
         digest, interrupted = stop.digest, True
     digest.meta.cached_calls = stack.stats.hits
     digest.meta.retries = stack.stats.retries
-    if batched is not None:
-        batched.add_to(digest.meta)
+    if rounds is not None:
+        rounds.outcome.add_to(digest.meta)
     return WeeklyRun(digest, stack.stats, interrupted)
 
 
@@ -104,6 +106,7 @@ def build_digest(
     *,
     concurrency: int = 4,
     verify: bool = False,
+    prefill: Prefill | None = None,
 ) -> Digest:
     """Brief every kept article, synthesise every story; a failure is listed, never fatal.
 
@@ -111,7 +114,9 @@ def build_digest(
     stories and failures keep the input order. On Ctrl-C the calls in flight finish (a second
     Ctrl-C abandons them) and Interrupted is raised carrying the digest of what was done, the
     rest listed as failures "interrupted". `verify`: each brief is also verified (its call is
-    part of the brief's job, its cost part of the brief's usage).
+    part of the brief's job, its cost part of the brief's usage). `prefill`: called before
+    each stage with the first call of each of its jobs (the briefs, the story syntheses, the
+    week in brief), to have them answered ahead into the cache (weekly --batch).
     """
     pool = Pool(concurrency, progress)
     sampling = settings.sampling
@@ -120,6 +125,10 @@ def build_digest(
         brief = with_sampling(summarize_article(article, llm, glossary=prepared.glossary), sampling)
         return verify_brief(brief, llm) if verify else brief
 
+    if prefill is not None:  # not an article briefed in parts: its whole request is never sent
+        budget = budget_for(llm.model)
+        whole = [a for a in prepared.articles if not needs_split(a, budget)]
+        prefill([brief_ask(a, glossary=prepared.glossary) for a in whole])
     jobs = [Job(article.id, article.title, article) for article in prepared.articles]
     briefs: list[Brief] = []
     failures = list(prepared.failures)
@@ -140,6 +149,8 @@ def build_digest(
         Job(m[0].article.id, f"{m[0].title.en} (+{len(m) - 1})", m) for _, m in to_synthesise
     ]
     # Once interrupted, no story is synthesised: its articles stand as stories of one.
+    if prefill is not None and to_synthesise and not pool.interrupted:
+        prefill([story_ask(m, events=prepared.events) for _, m in to_synthesise])
     synthesise = partial(synthesize_story, events=prepared.events)
     synthesised = [] if pool.interrupted else pool.run("story", story_jobs, llm, synthesise)
     outcomes = dict(zip((n for n, _ in to_synthesise), synthesised, strict=False))
@@ -162,6 +173,9 @@ def build_digest(
     order = {aid: n for n, aid in enumerate(prepared.inputs)}
     stories.sort(key=lambda s: (-len(s.articles), min(order.get(a, 0) for a in s.articles)))
     week, stopped = Week([], [], Usage()), pool.interrupted
+    ask = None if stopped or prefill is None else week_ask(stories, briefs)
+    if prefill is not None and ask is not None:  # outside _week: a pending batch is no warning
+        prefill([ask])
     if not stopped:
         try:
             week = _week(stories, briefs, llm, warnings)

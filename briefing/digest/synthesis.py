@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from briefing.brief.reask import ask_grounded
 from briefing.grounding import check_story
-from briefing.llm.base import LLM
+from briefing.llm.base import LLM, Ask
 from briefing.models import (
     ArticleCite,
     Bilingual,
@@ -33,20 +33,32 @@ def synthesize_story(
     briefing.digest.dedupe). A story holding such a pair is a sequence: its briefs go to the
     model in date order, with the prompt's instructions to say what changed between them.
     """
-    sequence = is_sequence([brief.article.id for brief in briefs], events)
-    if sequence:
-        briefs = in_date_order(briefs)
+    ask = story_ask(briefs, events=events)
+    briefs, _ = _ordered(briefs, events)
     members = [brief.article.id for brief in briefs]
     articles = {brief.article.id: brief.article for brief in briefs}
 
     def check(answer: StoryAnswer) -> list[Finding]:
         return check_story(story_from_answer(answer, members), articles)
 
-    messages = render_messages(PROMPT, briefs=briefs, sequence=sequence)
-    result = ask_grounded(llm, messages, StoryAnswer, PROMPT, check)
+    result = ask_grounded(llm, ask.messages, StoryAnswer, ask.name, check)
     story = story_from_answer(result.value, members)
     update = {"findings": result.findings, "timeline": timeline(briefs)}
     return story.model_copy(update=update), result.usage
+
+
+def story_ask(briefs: list[Brief], *, events: Iterable[tuple[str, str]] = ()) -> Ask:
+    """The first call `synthesize_story` makes for these briefs (what a batch line asks)."""
+    ordered, sequence = _ordered(briefs, events)
+    messages = render_messages(PROMPT, briefs=ordered, sequence=sequence)
+    members = ", ".join(brief.article.id for brief in briefs)
+    return Ask(messages, StoryAnswer, PROMPT, f"the story of {members}")
+
+
+def _ordered(briefs: list[Brief], events: Iterable[tuple[str, str]]) -> tuple[list[Brief], bool]:
+    """The briefs in the order the model reads them, and whether they are a sequence."""
+    sequence = is_sequence([brief.article.id for brief in briefs], events)
+    return (in_date_order(briefs) if sequence else briefs), sequence
 
 
 def timeline(briefs: list[Brief]) -> list[TimelineEntry]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from briefing.grounding import check_week
-from briefing.llm.base import LLM
+from briefing.llm.base import LLM, Ask
 from briefing.models import (
     ArticleCite,
     Brief,
@@ -57,19 +57,29 @@ def week_in_brief(stories: list[Story], briefs: list[Brief], llm: LLM) -> Week:
     top = stories[:TOP_STORIES]
     by_id = {brief.article.id: brief for brief in briefs}
     articles = {aid: by_id[aid].article for story in top for aid in story.articles if aid in by_id}
-    shown = [_lines(story, by_id) for story in top]
     if not top:
         return Week([], [], Usage())
-    if len(top) == 1:
-        points = shown[0].lines[:MAX_POINTS]
+    ask = week_ask(stories, briefs)
+    if ask is None:  # one story: its own statements
+        points = _lines(top[0], by_id).lines[:MAX_POINTS]
         return Week(points, check_week(points, articles), Usage())
-    messages = render_messages(PROMPT, stories=shown)
-    answer = llm.complete(messages, WeekAnswer, name=PROMPT)
+    answer = llm.complete(ask.messages, WeekAnswer, name=ask.name)
     points = [
         StoryClaim(en=p.en, zh=p.zh, cites=[ArticleCite(**c.model_dump()) for c in p.cites])
         for p in answer.value.points
     ]
     return Week(points, check_week(points, articles), answer.usage)
+
+
+def week_ask(stories: list[Story], briefs: list[Brief]) -> Ask | None:
+    """The call `week_in_brief` makes over these stories (sorted top first); None when it
+    makes none (fewer than two stories)."""
+    top = stories[:TOP_STORIES]
+    if len(top) < 2:
+        return None
+    by_id = {brief.article.id: brief for brief in briefs}
+    messages = render_messages(PROMPT, stories=[_lines(story, by_id) for story in top])
+    return Ask(messages, WeekAnswer, PROMPT, "the week in brief")
 
 
 def _lines(story: Story, briefs: dict[str, Brief]) -> _StoryLines:

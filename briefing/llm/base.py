@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Generic, Literal, Protocol, TypeVar
+from typing import Generic, Literal, Protocol, TypeAlias, TypeVar
 
 from pydantic import BaseModel
 
@@ -18,6 +19,21 @@ class ChatMessage(Model):
 
     role: Literal["system", "user", "assistant"]
     content: str
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A call the pipeline is about to make, as `LLM.complete` will be called for it: so a
+    batch can answer it ahead (into the cache) with the very request the call sends."""
+
+    messages: list[ChatMessage]
+    schema: type[BaseModel]
+    name: str
+    label: str  # what it is for, in messages: "article 4ac2f5cfb536", "the week in brief"
+
+
+# Answers the asks ahead of the calls (weekly --batch: one round of the Batch API).
+Prefill: TypeAlias = Callable[[list[Ask]], None]
 
 
 class Completion(BaseModel, Generic[T]):

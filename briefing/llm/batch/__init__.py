@@ -1,5 +1,13 @@
-"""`weekly --batch`: the OpenAI Batch API fills the response cache (see run.py)."""
+"""`weekly --batch`: the OpenAI Batch API fills the response cache, in rounds (see rounds.py)."""
 
-from briefing.llm.batch.run import BatchOutcome, BatchPending, prefill_briefs, run_batch
+from briefing.llm.batch.rounds import Rounds, batch_requests, prefill_briefs
+from briefing.llm.batch.run import BatchOutcome, BatchPending, run_batch
 
-__all__ = ["BatchOutcome", "BatchPending", "prefill_briefs", "run_batch"]
+__all__ = [
+    "BatchOutcome",
+    "BatchPending",
+    "Rounds",
+    "batch_requests",
+    "prefill_briefs",
+    "run_batch",
+]

@@ -1,17 +1,18 @@
-"""The OpenAI Batch API for weekly runs: brief requests answered at half price, into the cache.
+"""One batch of the OpenAI Batch API: requests answered at half price, into the response cache.
 
-A batch pre-fills the response cache. Each kept article's first brief request (the messages
-`summarize_article` sends, in the exact body `OpenAIChat` would post) becomes one JSONL line
-whose `custom_id` is the request's cache key. When the batch is done, each answer is checked
-as a live one would be and stored under its key; the normal weekly run that follows then
-finds every first brief answer in the cache. Re-asks, story syntheses and the lines the batch
-could not answer go to the live endpoint at the full price.
+`run_batch` takes the lines of one round (see rounds.py: the briefs, the story syntheses,
+the week in brief), each a request in the exact body `OpenAIChat` would post, its
+`custom_id` the request's cache key. When the batch is done, each answer is checked as a
+live one would be and stored under its key; the stage that follows finds its answers in the
+cache. Re-asks (a second call with the checks' findings), `--verify` calls, the parts of a
+long article, and the lines the batch could not answer go to the live endpoint at the full
+price.
 
 Resumable: each batch is saved in `<cache dir>/batches/<hash of its keys>.json` as soon as its
 file is uploaded and again at every poll. A run whose requests a saved, unfinished batch
 covers polls that batch instead of submitting (and paying for) a new one. The state file
-(batch_state) holds ids, cache keys, article ids and counts: no key, no URL, no article text;
-batch_answers checks each output line.
+(state.py) holds ids, cache keys, article ids and counts: no key, no URL, no article text;
+answers.py checks each output line; api.py makes every call to the Files and Batches endpoints.
 """
 
 from __future__ import annotations
@@ -19,47 +20,31 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
 
 import openai
 from openai.types import Batch
-from pydantic import BaseModel
 
-from briefing.brief.request import brief_request
 from briefing.counts import count
 from briefing.errors import BriefingError, ConfigError, InputError, LLMError
-from briefing.glossary import Glossary
 from briefing.llm import failures
-from briefing.llm.base import ChatMessage
 from briefing.llm.batch.answers import Unusable, read_answer
-from briefing.llm.batch.state import (
-    BatchState,
-    load_states,
-    now,
-    save_state,
-    state_folder,
-    state_path,
-)
+from briefing.llm.batch.api import BatchRequest, api, ensure_batch, output_lines, submit, update
+from briefing.llm.batch.state import BatchState, load_states, save_state, state_folder, state_path
 from briefing.llm.cache import CachedLLM
 from briefing.llm.stack import Stack
 from briefing.llm.transports.openai import OpenAIChat
-from briefing.models import Article, BriefAnswer, DigestMeta, Usage
-from briefing.prompts import BRIEF_PROMPT as PROMPT
+from briefing.models import DigestMeta, Usage
 from briefing.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ENDPOINT: Final = "/v1/chat/completions"
 BATCH_PRICE = 0.5  # the Batch API bills tokens at half the list price
 EXIT_PENDING = 75  # sysexits EX_TEMPFAIL: nothing is wrong, run again later
-MAX_REQUESTS = 50_000  # per batch file (OpenAI's limit)
 FIRST_POLL, MAX_POLL = 5.0, 60.0  # seconds between polls: doubling, capped
 RUNNING = ("validating", "in_progress", "finalizing", "cancelling")
-SCHEMAS: dict[str, type[BaseModel]] = {PROMPT: BriefAnswer}
 
 Progress = Callable[[str], None]
 
@@ -68,16 +53,6 @@ class BatchPending(BriefingError):
     """A batch is not finished yet; the same command run again picks it up."""
 
     exit_code = EXIT_PENDING
-
-
-@dataclass(frozen=True)
-class BatchRequest:
-    """One line of a batch: the cache key it fills and the chat request body."""
-
-    key: str
-    label: str  # the article id, for messages
-    name: str
-    body: dict[str, Any]
 
 
 @dataclass
@@ -89,6 +64,14 @@ class BatchOutcome:
     usage: Usage = field(default_factory=Usage)
     cost_usd: float | None = 0.0
     warnings: list[str] = field(default_factory=list)
+
+    def merge(self, other: BatchOutcome) -> None:
+        """Add what another batch step stored and cost (the next round's)."""
+        self.batches += other.batches
+        self.stored += other.stored
+        self.usage += other.usage
+        self.cost_usd = _add_cost(self.cost_usd, other.cost_usd)
+        self.warnings += other.warnings
 
     def add_to(self, meta: DigestMeta) -> None:
         """Count the batch's tokens, cost and warnings in a digest's meta."""
@@ -118,52 +101,6 @@ def backend(stack: Stack) -> tuple[CachedLLM, OpenAIChat]:
     return stack.cache, chat
 
 
-def brief_requests(
-    articles: list[Article], stack: Stack, glossary: Glossary | None = None
-) -> list[BatchRequest]:
-    """Each article's first brief request: its cache key and the exact body a live call sends."""
-    cached, chat = backend(stack)
-    out = []
-    for article in articles:
-        messages = brief_request(article, glossary=glossary).messages
-        out.append(_request(cached, chat, messages, BriefAnswer, PROMPT, article.id))
-    return out
-
-
-def _request(
-    cached: CachedLLM,
-    chat: OpenAIChat,
-    messages: list[ChatMessage],
-    schema: type[BaseModel],
-    name: str,
-    label: str,
-) -> BatchRequest:
-    # The client's own request builder: the batch line cannot drift from the live request.
-    body = chat.request_body(chat.start(messages), schema, name)
-    return BatchRequest(cached.key(messages, schema, name), label, name, body)
-
-
-def prefill_briefs(
-    articles: list[Article],
-    stack: Stack,
-    *,
-    wait: float = 0.0,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    progress: Progress = lambda _: None,
-    glossary: Glossary | None = None,
-) -> BatchOutcome:
-    """Answer every article's first brief request through a batch, into the response cache."""
-    return run_batch(
-        brief_requests(articles, stack, glossary),
-        stack,
-        wait=wait,
-        sleep=sleep,
-        clock=clock,
-        progress=progress,
-    )
-
-
 def run_batch(
     requests: list[BatchRequest],
     stack: Stack,
@@ -184,7 +121,8 @@ def run_batch(
     pending = {r.key: r for r in requests if cached.cache.get(r.key) is None}
     outcome = BatchOutcome()
     if not pending:
-        progress("Every request is answered in the cache already: no batch needed.")
+        names = " and ".join(dict.fromkeys(r.name for r in requests)) or "model"
+        progress(f"Every {names} request is answered in the cache already: no batch needed.")
         return outcome
     states = [s for s in load_states(folder) if not s.closed and s.requests.keys() & pending.keys()]
     for state in states:
@@ -196,7 +134,7 @@ def run_batch(
     covered = {key for state in states for key in state.requests}
     new = [r for key, r in pending.items() if key not in covered]
     for name in dict.fromkeys(r.name for r in new):
-        states.append(_submit([r for r in new if r.name == name], client, chat, folder))
+        states.append(submit([r for r in new if r.name == name], client, chat, folder))
         progress(
             f"Submitted batch {states[-1].batch_id}: "
             f"{count(len(states[-1].requests), f'{name} request')} at the batch price, "
@@ -206,15 +144,15 @@ def run_batch(
     deadline, polls, broken = clock() + wait, 0, []
     while True:
         for state in [s for s in states if not s.closed]:
-            with _api(settings, f"Checking batch {state.batch_id or '(being created)'}"):
-                batch = _ensure_batch(state, client, folder)
-                _update(state, batch, folder)
+            with api(settings, f"Checking batch {state.batch_id or '(being created)'}"):
+                batch = ensure_batch(state, client, folder)
+                update(state, batch, folder)
                 if batch.status in RUNNING:
                     continue
                 if batch.status == "failed":
                     broken.append(_close_failed(state, batch, folder, settings))
                     continue
-                _ingest(state, batch, client, stack, folder, outcome)
+                _ingest(state, batch, client, stack, pending, outcome)
             progress(_done_line(state))
         outcome.batches = [s.batch_id or "" for s in states]
         running = [s for s in states if not s.closed]
@@ -229,98 +167,21 @@ def run_batch(
         polls += 1
 
 
-def _submit(
-    requests: list[BatchRequest], client: openai.OpenAI, chat: OpenAIChat, folder: Path
-) -> BatchState:
-    if len(requests) > MAX_REQUESTS:
-        raise InputError(
-            f"{len(requests)} requests are more than one batch takes ({MAX_REQUESTS}).",
-            "Brief fewer articles per run (--since/--until).",
-        )
-    lines = [
-        json.dumps(
-            {"custom_id": r.key, "method": "POST", "url": ENDPOINT, "body": r.body},
-            ensure_ascii=False,
-        )
-        for r in requests
-    ]
-    stamp = now()
-    state = BatchState(
-        name=requests[0].name,
-        model=chat.model,
-        created_at=stamp,
-        updated_at=stamp,
-        requests={r.key: r.label for r in requests},
-    )
-    with _api(chat.settings, "Uploading the batch file"):
-        data = ("\n".join(lines) + "\n").encode("utf-8")
-        uploaded = client.files.create(file=("briefing-batch.jsonl", data), purpose="batch")
-    state.input_file_id, state.status = uploaded.id, "uploaded"
-    save_state(state, folder)  # before the batch exists: a lost create is found again by its file
-    with _api(chat.settings, "Creating the batch"):
-        batch = _create(client, uploaded.id)
-    state.batch_id = batch.id
-    _update(state, batch, folder)
-    return state
-
-
-def _create(client: openai.OpenAI, input_file_id: str) -> Batch:
-    # Never retried: the SDK sends no idempotency key, so a retry whose first attempt got
-    # through would create (and bill) a second batch. A lost answer is found by its file.
-    return client.with_options(max_retries=0).batches.create(
-        input_file_id=input_file_id,
-        endpoint=ENDPOINT,
-        completion_window="24h",
-        metadata={"created_by": "briefing weekly --batch"},
-    )
-
-
-def _ensure_batch(state: BatchState, client: openai.OpenAI, folder: Path) -> Batch:
-    """The batch of a state; created now if the run that uploaded its file did not get there."""
-    if state.batch_id:
-        try:
-            return client.batches.retrieve(state.batch_id)
-        except openai.NotFoundError:
-            # Not closed silently: a new batch would pay again for one that may still run.
-            raise InputError(
-                f"Batch {state.batch_id} is unknown to the server (HTTP 404): it was submitted "
-                "to another endpoint, or deleted.",
-                f"Run with the --base-url it was submitted to, or delete "
-                f"{state_path(folder, state)} to submit a new batch.",
-            ) from None
-    found = [
-        b for b in client.batches.list(limit=100).data if b.input_file_id == state.input_file_id
-    ]
-    batch = found[0] if found else _create(client, state.input_file_id or "")
-    state.batch_id = batch.id
-    _update(state, batch, folder)
-    return client.batches.retrieve(batch.id) if found else batch
-
-
-def _update(state: BatchState, batch: Batch, folder: Path) -> None:
-    state.status = batch.status
-    if batch.request_counts is not None:
-        state.done, state.failed = batch.request_counts.completed, batch.request_counts.failed
-    save_state(state, folder)
-
-
 def _ingest(
     state: BatchState,
     batch: Batch,
     client: openai.OpenAI,
     stack: Stack,
-    folder: Path,
+    requests: dict[str, BatchRequest],
     outcome: BatchOutcome,
 ) -> None:
     """Store every usable answer of a finished batch under its key; note why others are not."""
     cached, chat = backend(stack)
-    schema = SCHEMAS[state.name]
-    lines: list[str] = []
-    for file_id in (batch.output_file_id, batch.error_file_id):
-        if file_id:
-            lines += client.files.content(file_id).text.splitlines()
+    folder = state_folder(cached)
+    # The requests of this run that the batch covers say what its answers validate as.
+    schema = next(requests[key].schema for key in state.requests if key in requests)
     stored, usage = set(), Usage()
-    for line in filter(str.strip, lines):
+    for line in filter(str.strip, output_lines(batch, client)):
         try:
             item = json.loads(line)
         except json.JSONDecodeError:
@@ -348,7 +209,7 @@ def _ingest(
     outcome.usage += usage
     outcome.cost_usd = _add_cost(outcome.cost_usd, state.cost_usd)
     outcome.warnings += [
-        f"The batch gave no usable answer for article {state.requests[key]} ({error}); "
+        f"The batch gave no usable answer for {state.requests[key]} ({error}); "
         "it was asked live at the full price."
         for key, error in state.errors.items()
     ]
@@ -394,27 +255,6 @@ def _done_line(state: BatchState) -> str:
         f"{len(state.errors)} without one · "
         f"{usage.prompt_tokens:,} tokens in, {usage.completion_tokens:,} out, {price}"
     )
-
-
-@contextmanager
-def _api(settings: Settings, what: str) -> Iterator[None]:
-    """Turn the SDK's errors on the Files and Batches endpoints into LLMError."""
-    try:
-        yield
-    except openai.APIStatusError as exc:
-        status = exc.status_code
-        if status in (401, 403):
-            hint = f"Check the key in {settings.key_env or 'the config file'}."
-        elif status in (404, 405, 501):
-            hint = f"{settings.base_url} may not implement the Batch API; run without --batch."
-        else:
-            hint = "Run the same command again: the batch state is saved, nothing is paid twice."
-        message = "" if status == 401 else f": {failures.server_message(exc, settings)}"
-        raise LLMError(
-            f"{what} failed (HTTP {status} from {settings.base_url}){message}", hint
-        ) from None
-    except openai.APIConnectionError as exc:
-        raise failures.transport_error(exc, settings, settings.max_retries + 1) from None
 
 
 def _add_cost(a: float | None, b: float | None) -> float | None:

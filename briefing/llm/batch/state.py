@@ -29,7 +29,7 @@ class BatchState(Model):
     format: Literal["briefing.batch/1"] = STATE_FORMAT
     name: str  # the prompt, which names the schema its answers must validate against
     model: str
-    requests: dict[str, str]  # custom_id (= cache key) -> article id
+    requests: dict[str, str]  # custom_id (= cache key) -> what it is for: "article 4ac2f5cfb536"
     input_file_id: str | None = None
     batch_id: str | None = None
     status: str = "preparing"  # the last status the server reported
