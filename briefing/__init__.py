@@ -89,13 +89,15 @@ def prepare_weekly(
     max_bytes: int | None = None,
     sources: str | None = None,
     glossary: str | Path | None = None,
+    register: bool = True,
 ) -> Prepared:
     """Read the inputs, keep the period, merge duplicates, group stories; no model call.
 
     `sources`: a file listing more inputs (feeds, pages, paths; see briefing.ingest.feeds).
     `since="last"`: only what no earlier run briefed (the state in the cache folder, see
     briefing.state). `glossary`: a glossary file; by default glossary.toml in the config
-    folder, if any.
+    folder, if any. `register`: with a shared dedupe index (README, "Workers sharing one
+    index"), record there what this run will brief; False for a plan or an estimate.
     """
     from briefing.digest.lsh import storage_config
     from briefing.digest.period import parse_window
@@ -119,6 +121,7 @@ def prepare_weekly(
         briefed=state.briefed if state is not None else (),
         seen=state.seen_urls() if state is not None else (),
         glossary=terms,
+        register=register,
     )
     _log_prepared(prepared)
     return prepared

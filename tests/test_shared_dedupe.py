@@ -15,8 +15,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+from support.llm_server import StandIn
 from test_dedupe import WEEKLY, load, next_filing
+from test_feeds import echo_answer
 
+WEEK = "week"  # briefing.digest.week.PROMPT, the week in brief's schema name
 CLI = Path(sys.executable).with_name("briefing")  # the venv's installed command
 
 
@@ -32,33 +36,73 @@ def worker(root: Path, name: str, files: dict[str, dict[str, Any] | str]) -> Pat
     return folder
 
 
-def plan(folder: Path, config: Path) -> dict[str, Any]:
-    """`briefing weekly --dry-run` of `folder` in a process of its own."""
-    done = subprocess.run(
-        [str(CLI), "weekly", str(folder), "--since", "2010-01-01", "--dry-run", "-o", "-"],
+def weekly(folder: Path, config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`briefing weekly` of `folder` in a process of its own, the worker's own cache folder."""
+    return subprocess.run(
+        [str(CLI), "weekly", str(folder), "--since", "2010-01-01", *args],
         capture_output=True,
         text=True,
-        env={"BRIEFING_CONFIG": str(config), "PATH": "/usr/bin:/bin"},
-        timeout=120,
+        env={
+            "BRIEFING_CONFIG": str(config),
+            "XDG_CACHE_HOME": str(folder.parent / f"cache-{folder.name}"),
+            "OPENAI_API_KEY": "sk-test",
+            "PATH": "/usr/bin:/bin",
+        },
+        timeout=300,
     )
+
+
+def plan(folder: Path, config: Path) -> dict[str, Any]:
+    """The worker's `--dry-run` plan."""
+    done = weekly(folder, config, "--dry-run", "-o", "-")
     assert done.returncode == 0, done.stderr
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
 
-def kept(result: dict[str, Any]) -> list[str]:
-    return sorted(Path(a["input"]).name for a in result["articles"])
+def run(folder: Path, config: Path, server: StandIn) -> dict[str, Any]:
+    """The worker's real run against the stand-in: its digest.json."""
+    out = folder.parent / f"out-{folder.name}"
+    done = weekly(
+        folder, config, "--formats", "json", "-o", str(out), "--base-url", server.base_url
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads((out / "digest.json").read_text("utf-8"))
+    return result
 
 
-def test_workers_sharing_a_redis_index_drop_each_others_copies(  # type: ignore[no-untyped-def]
-    tmp_path: Path, redis_server
-) -> None:
+def briefs_asked(server: StandIn) -> list[Any]:
+    """The requests the stand-in answered (all but the week in brief)."""
+    format_of = [r.body["response_format"].get("json_schema", {}) for r in server.requests]
+    return [f for f in format_of if f.get("name") != WEEK]
+
+
+def kept(plan: dict[str, Any]) -> list[str]:
+    """The names of the inputs a plan would brief."""
+    return sorted(Path(a["input"]).name for a in plan["articles"])
+
+
+def briefed(digest: dict[str, Any], plan: dict[str, Any]) -> list[str]:
+    """The names of the inputs a digest briefed (by the ids its plan gave them)."""
+    name = {a["id"]: Path(a["input"]).name for a in plan["articles"]}
+    return sorted(name[b["article"]["id"]] for b in digest["briefs"])
+
+
+@pytest.fixture
+def config(tmp_path: Path, redis_server) -> tuple[Path, Any]:  # type: ignore[no-untyped-def]
     port, client = redis_server
-    config = tmp_path / "config.toml"
-    config.write_text(
+    path = tmp_path / "config.toml"
+    path.write_text(
         "[dedupe]\nlsh_storage = {type = 'redis', shared = true, basename = 'week-44', "
         f"redis = {{host = '127.0.0.1', port = {port}}}}}\n"
     )
+    return path, client
+
+
+def test_workers_sharing_a_redis_index_drop_each_others_copies(
+    tmp_path: Path, config: tuple[Path, Any]
+) -> None:
+    path, client = config
     filing = next_filing(load("26"))
     a = worker(tmp_path, "a", {"statement.json": "dup_02_a", "quota.json": "26", "x.json": "28"})
     b = worker(
@@ -74,39 +118,46 @@ def test_workers_sharing_a_redis_index_drop_each_others_copies(  # type: ignore[
             },
         },
     )
-    first_a = plan(a, config)
-    assert kept(first_a) == ["quota.json", "statement.json", "x.json"]
-    first_b = plan(b, config)
-    # The quoted statement was briefed by A: B leaves its copy out and says where it went.
-    assert kept(first_b) == ["other.json", "third-batch.json"]
-    [dup] = first_b["duplicates"]
-    assert dup["kept_elsewhere"] == str(a / "statement.json")
-    assert dup["kept"] == next(
-        a["id"] for a in first_a["articles"] if a["input"] == dup["kept_elsewhere"]
-    )
-    assert [c["input"] for c in dup["copies"]] == [str(b / "report.json")]
+    with StandIn(echo_answer) as server:
+        planned_a = plan(a, path)
+        first_a = run(a, path, server)
+        assert briefed(first_a, planned_a) == ["quota.json", "statement.json", "x.json"]
+        # B's plan already sees A's article, and writes nothing to the shared index.
+        keys = client.dbsize()
+        planned = plan(b, path)
+        assert kept(planned) == ["other.json", "third-batch.json"]
+        assert client.dbsize() == keys
+        first_b = run(b, path, server)
+        # The quoted statement was briefed by A: B leaves its copy out and says where it went.
+        assert briefed(first_b, planned) == ["other.json", "third-batch.json"]
+        [dup] = first_b["duplicates"]
+        assert dup == planned["duplicates"][0]
+        assert dup["kept_elsewhere"] == str(a / "statement.json")
+        assert dup["kept"] == next(
+            a["id"] for a in planned_a["articles"] if a["input"] == dup["kept_elsewhere"]
+        )
+        assert [c["input"] for c in dup["copies"]] == [str(b / "report.json")]
 
-    # Reruns decide the same (nothing new to pay for); A keeps what it briefed.
-    assert plan(b, config) == first_b
-    assert plan(a, config) == first_a
+        # Reruns decide the same and pay nothing; A keeps what it briefed. (The stand-in has no
+        # answer for the week in brief: an unpaid 404, asked again by each run.)
+        paid = len(briefs_asked(server))
+        assert run(b, path, server)["duplicates"] == first_b["duplicates"]
+        assert briefed(run(a, path, server), planned_a) == briefed(first_a, planned_a)
+        assert len(briefs_asked(server)) == paid
 
-    # A third worker reading A's article from its own file: the same text, briefed already.
-    c = worker(tmp_path, "c", {"copy.json": "28", "own.json": "05"})
-    third = plan(c, config)
-    assert kept(third) == ["own.json"]
-    assert third["duplicates"][0]["kept_elsewhere"] == str(a / "x.json")
-    assert third["duplicates"][0]["similarity"] == 1.0
-    assert client.exists(b"week-44:shared:seq")
+        # A worker reading A's article from its own file: the same text, briefed already.
+        c = worker(tmp_path, "c", {"copy.json": "28", "own.json": "05"})
+        third = plan(c, path)
+        assert kept(third) == ["own.json"]
+        assert third["duplicates"][0]["kept_elsewhere"] == str(a / "x.json")
+        assert third["duplicates"][0]["similarity"] == 1.0
+        # C only planned: a worker that runs own.json for real still briefs it.
+        e = worker(tmp_path, "e", {"also-own.json": "05"})
+        assert briefed(run(e, path, server), plan(e, path)) == ["also-own.json"]
 
     # A worker whose every article was briefed elsewhere: nothing to do, said so, no output.
     d = worker(tmp_path, "d", {"again.json": "dup_02_b"})
-    done = subprocess.run(
-        [str(CLI), "weekly", str(d), "--since", "2010-01-01", "-o", str(tmp_path / "out")],
-        capture_output=True,
-        text=True,
-        env={"BRIEFING_CONFIG": str(config), "PATH": "/usr/bin:/bin", "OPENAI_API_KEY": "sk-x"},
-        timeout=120,
-    )
+    done = weekly(d, path, "-o", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert "other runs sharing the dedupe index briefed" in done.stderr
     assert not (tmp_path / "out").exists()

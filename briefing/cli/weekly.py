@@ -80,6 +80,8 @@ def _prepare(
     max_bytes: int | None,
     sources: str | None = None,
     glossary: Path | None = None,
+    *,
+    register: bool = True,
 ) -> Prepared:
     from briefing import prepare_weekly
 
@@ -95,6 +97,7 @@ def _prepare(
         max_bytes=max_bytes,
         sources=sources,
         glossary=glossary,
+        register=register,
     )
 
 
@@ -199,7 +202,9 @@ def weekly(
         if not dry_run:  # one run at a time: the state in the cache folder is read and written
             held.enter_context(run_lock(cache_folder()))
         try:
-            prepared = _prepare(inputs, since, until, week, max_bytes, sources, glossary)
+            prepared = _prepare(
+                inputs, since, until, week, max_bytes, sources, glossary, register=not dry_run
+            )
         except NothingNew as exc:  # `--since last` and nothing new: not an error
             err(exc.message)
             return
@@ -374,7 +379,9 @@ def estimate(
     from briefing.settings import resolve_settings
 
     with user_errors():
-        prepared = _prepare(inputs, since, until, week, max_bytes, sources, glossary)
+        prepared = _prepare(
+            inputs, since, until, week, max_bytes, sources, glossary, register=False
+        )
         settings = resolve_settings(
             provider=provider, model=model, require_key=False, require_endpoint=False
         )

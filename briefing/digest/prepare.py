@@ -49,12 +49,14 @@ def prepare(
     briefed: Collection[str] = (),
     seen: Collection[str] = (),
     glossary: Glossary | None = None,
+    register: bool = True,
 ) -> Prepared:
     """Read the inputs and decide what to brief; InputError when nothing is left to brief.
 
     An input over `max_bytes` (a file, a page, a line of a feed) is a failure, unread.
     `lsh_storage`: where dedupe's index lives (datasketch storage_config; None: in memory);
-    with `shared`, also what other runs kept is left out (briefing.digest.shared).
+    with `shared`, also what other runs kept is left out (briefing.digest.shared), and what
+    this run keeps is registered there unless `register` is False (a plan, an estimate).
     `briefed` (article ids) and `seen` (feed item URLs) are what earlier runs briefed
     (`--since last`, see briefing.state): skipped and counted; NothingNew if that is all.
     """
@@ -87,7 +89,7 @@ def prepare(
         from briefing.digest.shared import drop_copies_elsewhere
 
         kept, elsewhere = drop_copies_elsewhere(
-            kept, {a.id: input_of[id(a)] for a in kept}, lsh_storage, threshold
+            kept, {a.id: input_of[id(a)] for a in kept}, lsh_storage, threshold, register=register
         )
         duplicates += elsewhere
         if not kept:

@@ -21,6 +21,7 @@ The index is never cleared by briefing: a new `basename` starts a new one (say, 
 
 from __future__ import annotations
 
+import sys
 import zlib
 from collections import Counter
 from typing import Any, NamedTuple
@@ -50,16 +51,26 @@ class _Registered(NamedTuple):
 
 
 def drop_copies_elsewhere(
-    kept: list[Article], inputs: dict[str, str], storage: dict[str, Any], threshold: float
+    kept: list[Article],
+    inputs: dict[str, str],
+    storage: dict[str, Any],
+    threshold: float,
+    *,
+    register: bool = True,
 ) -> tuple[list[Article], list[Duplicate]]:
     """`kept` without the articles that copy one another run sharing `storage` registered
-    first, and a Duplicate for each one dropped. `inputs`: article id -> its input."""
+    first, and a Duplicate for each one dropped. `inputs`: article id -> its input.
+    `register=False` (a plan, an estimate): only look, write nothing to the shared index."""
     with redis_errors(storage):
-        return _drop(kept, inputs, storage, threshold)
+        return _drop(kept, inputs, storage, threshold, register)
 
 
 def _drop(
-    kept: list[Article], inputs: dict[str, str], storage: dict[str, Any], threshold: float
+    kept: list[Article],
+    inputs: dict[str, str],
+    storage: dict[str, Any],
+    threshold: float,
+    register: bool,
 ) -> tuple[list[Article], list[Duplicate]]:
     import redis
     from datasketch import MinHashLSH
@@ -78,7 +89,7 @@ def _drop(
     seq, duplicates, dropped = {}, [], set()
     for k, a in enumerate(kept):
         seq[a.id], earlier = _register(
-            client, lsh, base, a, inputs.get(a.id, ""), signature[owner == k]
+            client, lsh, base, a, inputs.get(a.id, ""), signature[owner == k], register
         )
         if earlier is not None:
             dropped.add(a.id)
@@ -94,7 +105,8 @@ def _drop(
         overlap = _overlap(*_ordered(texts[k], _reduce(other.article)), threshold=threshold)
         if overlap.is_duplicate(threshold):
             dropped.add(article.id)
-            client.hset(_record(base, article.id), "dropped", 1)
+            if register:
+                client.hset(_record(base, article.id), "dropped", 1)
             duplicates.append(
                 Duplicate(
                     kept=other_id,
@@ -111,20 +123,30 @@ def _record(base: bytes, article_id: str) -> bytes:
 
 
 def _register(
-    client: Any, lsh: Any, base: bytes, article: Article, source: str, signature: np.ndarray
+    client: Any,
+    lsh: Any,
+    base: bytes,
+    article: Article,
+    source: str,
+    signature: np.ndarray,
+    write: bool,
 ) -> tuple[int, str | None]:
     """The article's sequence number, and the input that registered the same text first when
     another one did. A rerun of an input gets its first registration's number back; a new
-    article a new number, with the article and its sentences added to the index."""
+    article a new number, with the article and its sentences added to the index (without
+    `write`, it is numbered after every registered one, and nothing is added)."""
     from datasketch import LeanMinHash
 
     key = _record(base, article.id)
-    if not client.hsetnx(key, "input", source):
+    if not (client.hsetnx(key, "input", source) if write else not client.exists(key)):
         seq, registered = client.hmget(key, "seq", "input")
         if registered.decode() != source:  # the same text, read by another run first
             return int(seq or 0), registered.decode()
-        client.hdel(key, "dropped")  # a rerun: decided again
+        if write:
+            client.hdel(key, "dropped")  # a rerun: decided again
         return int(seq or 0), None
+    if not write:
+        return sys.maxsize, None
     number = int(client.incr(base + b":seq"))
     body = zlib.compress(article.model_dump_json().encode())
     client.hset(key, mapping={"seq": number, "article": body})
