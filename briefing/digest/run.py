@@ -140,7 +140,7 @@ def build_digest(
         Job(m[0].article.id, f"{m[0].title.en} (+{len(m) - 1})", m) for _, m in to_synthesise
     ]
     # Once interrupted, no story is synthesised: its articles stand as stories of one.
-    synthesise = partial(synthesize_story, events=prepared.events)
+    synthesise = partial(synthesize_story, events=prepared.events, glossary=prepared.glossary)
     synthesised = [] if pool.interrupted else pool.run("story", story_jobs, llm, synthesise)
     outcomes = dict(zip((n for n, _ in to_synthesise), synthesised, strict=False))
     stories: list[Story] = []
