@@ -20,6 +20,7 @@ from briefing.digest.prepare import Prepared
 from briefing.digest.synthesis import story_of_one, synthesize_story
 from briefing.digest.week import Week, week_in_brief
 from briefing.errors import BriefingError
+from briefing.grounding.glossary import report_line, term_reports
 from briefing.llm.base import LLM, CallStats
 from briefing.llm.stack import Stack, build_stack
 from briefing.models import (
@@ -31,6 +32,7 @@ from briefing.models import (
     Plan,
     PlannedArticle,
     Story,
+    TermReport,
     Usage,
 )
 from briefing.progress import Progress, quiet
@@ -168,6 +170,7 @@ def build_digest(
         except KeyboardInterrupt:  # the digest of what is done is kept
             stopped = True
     usage += week.usage
+    terms = _term_reports(briefs, prepared)
     digest = Digest(
         period=prepared.period,
         stories=stories,
@@ -183,7 +186,8 @@ def build_digest(
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
             warnings=prepared.warnings + warnings,
             sampling=sampling,
-            glossary=_consistency(briefs, prepared),
+            glossary=[report_line(r) for r in terms or []],
+            glossary_terms=terms,
         ),
         verification=summed(b.verification for b in briefs) if verify else None,
     )
@@ -204,13 +208,11 @@ def _week(stories: list[Story], briefs: list[Brief], llm: LLM, warnings: list[st
     return Week([], [], Usage())
 
 
-def _consistency(briefs: list[Brief], prepared: Prepared) -> list[str]:
+def _term_reports(briefs: list[Brief], prepared: Prepared) -> list[TermReport] | None:
     """With a glossary: how its terms were rendered across the briefs (see DigestMeta)."""
     if prepared.glossary is None:
-        return []
-    from briefing.grounding.glossary import consistency
-
-    return consistency(briefs, prepared.glossary)
+        return None
+    return term_reports(briefs, prepared.glossary)
 
 
 def plan_digest(prepared: Prepared) -> Plan:

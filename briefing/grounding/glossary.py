@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from briefing.glossary import Glossary, Term
-from briefing.models import Article, Brief, Finding, Story
+from briefing.models import Article, Brief, Finding, Story, TermReport, TermUse
 
 OTHERWISE = "otherwise"
 
@@ -83,9 +83,11 @@ def _cited(article: Article, cites: list[int]) -> list[tuple[int, str]]:
     return [(n, article.paragraphs[n - 1]) for n in dict.fromkeys(cites) if 1 <= n <= count]
 
 
-def renderings(briefs: Iterable[Brief], glossary: Glossary) -> dict[str, Counter[str]]:
-    """For each term, how often each rendering was used by a claim that speaks of it."""
+def term_reports(briefs: Iterable[Brief], glossary: Glossary) -> list[TermReport]:
+    """For each term the briefs' claims speak of, in the glossary's order: each rendering used,
+    how often and by which briefs, the preferred one first, then the most used."""
     counts: dict[str, Counter[str]] = {}
+    where: dict[tuple[str, str], list[str]] = {}
     for brief in briefs:
         for _, claim in brief.claims_with_paths():
             cited = [text for _, text in _cited(brief.article, claim.cites)]
@@ -93,17 +95,24 @@ def renderings(briefs: Iterable[Brief], glossary: Glossary) -> dict[str, Counter
                 if _speaks_of(term, claim.en, claim.zh):
                     used = term.rendering(claim.en) or OTHERWISE
                     counts.setdefault(term.zh, Counter())[used] += 1
-    return counts
+                    ids = where.setdefault((term.zh, used), [])
+                    if brief.article.id not in ids:
+                        ids.append(brief.article.id)
+    reports = []
+    for term in glossary.terms:
+        if not (found := counts.get(term.zh)):
+            continue
+        ordered = sorted(found.items(), key=lambda kv: (kv[0] != term.en, -kv[1], kv[0]))
+        uses = [TermUse(rendering=r, count=n, articles=where[term.zh, r]) for r, n in ordered]
+        reports.append(TermReport(zh=term.zh, en=term.en, uses=uses))
+    return reports
+
+
+def report_line(report: TermReport) -> str:
+    """`商务部 rendered as MOFCOM ×5, Commerce Ministry ×2`: meta.glossary and the run's end."""
+    return f"{report.zh} rendered as " + ", ".join(f"{u.rendering} ×{u.count}" for u in report.uses)
 
 
 def consistency(briefs: Iterable[Brief], glossary: Glossary) -> list[str]:
     """One line per term the digest's claims speak of, its renderings most used first."""
-    lines = []
-    by_term = renderings(briefs, glossary)
-    for term in glossary.terms:
-        counts = by_term.get(term.zh)
-        if not counts:
-            continue
-        ordered = sorted(counts.items(), key=lambda kv: (kv[0] != term.en, -kv[1], kv[0]))
-        lines.append(f"{term.zh} rendered as " + ", ".join(f"{r} ×{n}" for r, n in ordered))
-    return lines
+    return [report_line(report) for report in term_reports(briefs, glossary)]
