@@ -27,6 +27,7 @@ from briefing.models import (
 from briefing.render.article_view import ArticleView, Statement, article_view, in_range, statement
 from briefing.render.flags import flagged_count, reader_flag
 from briefing.render.markdown import Lang, display_time
+from briefing.render.terms_view import TermsView, terms_view
 
 # Interface text: (English, Chinese).
 LABELS: dict[str, tuple[str, str]] = {
@@ -38,6 +39,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sources": ("Sources", "来源"),
     "appendix": ("Sources and cited paragraphs", "来源与引用段落"),
     "failures": ("Not briefed", "未能处理的输入"),
+    "terms": ("Terms", "术语"),
     "timeline": ("Timeline", "时间线"),
     "members": ("Articles", "文章"),
     "core": ("Core Viewpoint", "核心观点"),
@@ -112,6 +114,7 @@ class DigestView:
     meta: DigestMeta | None
     appendix: bool = True
     flagged: int = 0
+    terms: TermsView | None = None  # with a glossary: the Terms section
 
     def ui(self, key: str, lang: str | None = None) -> str:
         """Interface text in `lang`, else in the digest's language(s): `en / zh` for both."""
@@ -271,4 +274,9 @@ def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool
         meta=digest.meta if digest else None,
         appendix=appendix,
         flagged=flagged,
+        terms=terms_view(
+            digest.meta.glossary_terms, {a.article.id: (a.label, a.anchor) for a in articles}
+        )
+        if digest
+        else None,
     )
