@@ -276,6 +276,7 @@ def _digest_findings(
 ) -> list[tuple[str, dict[str, object], Finding]]:
     """Every finding of a digest: each brief's (by article id), then each story's (by number)."""
     from briefing.grounding import check_story, recheck
+    from briefing.grounding.glossary import check_story_glossary
 
     found: list[tuple[str, dict[str, object], Finding]] = []
     for brief in digest.briefs:
@@ -283,7 +284,10 @@ def _digest_findings(
         found += [(aid, {"article": aid}, f) for f in recheck(brief, glossary)]
     articles = {b.article.id: b.article for b in digest.briefs}
     for n, story in enumerate(digest.stories, 1):
-        found += [(f"story {n}", {"story": n}, f) for f in check_story(story, articles)]
+        story_found = check_story(story, articles)
+        if glossary is not None and len(story.articles) > 1:  # a story of one is its brief
+            story_found += check_story_glossary(story, articles, glossary)
+        found += [(f"story {n}", {"story": n}, f) for f in story_found]
     return found
 
 

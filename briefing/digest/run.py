@@ -21,6 +21,7 @@ from briefing.digest.prepare import Prepared
 from briefing.digest.synthesis import story_ask, story_of_one, synthesize_story
 from briefing.digest.week import Week, week_ask, week_in_brief
 from briefing.errors import BriefingError
+from briefing.grounding.glossary import report_line, term_reports
 from briefing.llm.base import LLM, CallStats, Prefill
 from briefing.llm.stack import Stack, build_stack
 from briefing.models import (
@@ -32,6 +33,7 @@ from briefing.models import (
     Plan,
     PlannedArticle,
     Story,
+    TermReport,
     Usage,
 )
 from briefing.progress import Progress, quiet
@@ -151,7 +153,7 @@ def build_digest(
     # Once interrupted, no story is synthesised: its articles stand as stories of one.
     if prefill is not None and to_synthesise and not pool.interrupted:
         prefill([story_ask(m, events=prepared.events) for _, m in to_synthesise])
-    synthesise = partial(synthesize_story, events=prepared.events)
+    synthesise = partial(synthesize_story, events=prepared.events, glossary=prepared.glossary)
     synthesised = [] if pool.interrupted else pool.run("story", story_jobs, llm, synthesise)
     outcomes = dict(zip((n for n, _ in to_synthesise), synthesised, strict=False))
     stories: list[Story] = []
@@ -182,6 +184,7 @@ def build_digest(
         except KeyboardInterrupt:  # the digest of what is done is kept
             stopped = True
     usage += week.usage
+    terms = _term_reports(briefs, prepared)
     digest = Digest(
         period=prepared.period,
         stories=stories,
@@ -197,7 +200,8 @@ def build_digest(
             generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
             warnings=prepared.warnings + warnings,
             sampling=sampling,
-            glossary=_consistency(briefs, prepared),
+            glossary=[report_line(r) for r in terms or []],
+            glossary_terms=terms,
         ),
         verification=summed(b.verification for b in briefs) if verify else None,
     )
@@ -218,13 +222,11 @@ def _week(stories: list[Story], briefs: list[Brief], llm: LLM, warnings: list[st
     return Week([], [], Usage())
 
 
-def _consistency(briefs: list[Brief], prepared: Prepared) -> list[str]:
+def _term_reports(briefs: list[Brief], prepared: Prepared) -> list[TermReport] | None:
     """With a glossary: how its terms were rendered across the briefs (see DigestMeta)."""
     if prepared.glossary is None:
-        return []
-    from briefing.grounding.glossary import consistency
-
-    return consistency(briefs, prepared.glossary)
+        return None
+    return term_reports(briefs, prepared.glossary)
 
 
 def plan_digest(prepared: Prepared) -> Plan:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from briefing.brief.reask import ask_grounded
 from briefing.grounding import check_story
@@ -21,17 +22,26 @@ from briefing.models import (
 )
 from briefing.prompts import render_messages
 
+if TYPE_CHECKING:
+    from briefing.glossary import Glossary
+
 PROMPT = "story"
 
 
 def synthesize_story(
-    briefs: list[Brief], llm: LLM, *, events: Iterable[tuple[str, str]] = ()
+    briefs: list[Brief],
+    llm: LLM,
+    *,
+    events: Iterable[tuple[str, str]] = (),
+    glossary: Glossary | None = None,
 ) -> tuple[Story, Usage]:
     """The synthesis of a story of two or more briefs, and what it cost.
 
     `events`: pairs of article ids worded alike that report two events (see
     briefing.digest.dedupe). A story holding such a pair is a sequence: its briefs go to the
     model in date order, with the prompt's instructions to say what changed between them.
+    With a `glossary`, the synthesis is checked against it as a brief is (`glossary-term`
+    warnings, not re-asked).
     """
     ask = story_ask(briefs, events=events)
     briefs, _ = _ordered(briefs, events)
@@ -43,7 +53,12 @@ def synthesize_story(
 
     result = ask_grounded(llm, ask.messages, StoryAnswer, ask.name, check)
     story = story_from_answer(result.value, members)
-    update = {"findings": result.findings, "timeline": timeline(briefs)}
+    findings = result.findings
+    if glossary is not None:
+        from briefing.grounding.glossary import check_story_glossary
+
+        findings = findings + check_story_glossary(story, articles, glossary)
+    update = {"findings": findings, "timeline": timeline(briefs)}
     return story.model_copy(update=update), result.usage
 
 

@@ -3,7 +3,8 @@
 A claim is held to a glossary term when the term occurs in a paragraph it cites and the claim
 speaks of it: its Chinese names the term, or its English uses one of the term's known other
 renderings (`avoid`). Its English must then hold the preferred rendering (or an accepted
-one). A warning, not an error: the brief is not re-asked for it.
+one). A warning, not an error: the brief is not re-asked for it. A story synthesis is held
+to the terms of the article paragraphs it cites in the same way (`check_story_glossary`).
 
 `consistency` reports, across a digest, how each term was rendered: "商务部 rendered as
 MOFCOM ×5, Ministry of Commerce ×2".
@@ -15,38 +16,65 @@ from collections import Counter
 from collections.abc import Iterable
 
 from briefing.glossary import Glossary, Term
-from briefing.models import Article, Brief, Claim, Finding
+from briefing.models import Article, Brief, Finding, Story, TermReport, TermUse
 
 OTHERWISE = "otherwise"
 
 
-def _speaks_of(term: Term, claim: Claim) -> bool:
-    return term.zh in claim.zh or any(term.rendering(claim.en) == f for f in term.avoid)
+def _speaks_of(term: Term, en: str, zh: str) -> bool:
+    return term.zh in zh or any(term.rendering(en) == f for f in term.avoid)
+
+
+def _held_to(
+    where: str, en: str, zh: str, cited: list[tuple[str, str]], glossary: Glossary
+) -> list[Finding]:
+    """The findings on one statement; `cited` holds (where it is, text) of each cited paragraph:
+    ("paragraph 2", …) in a brief, ("paragraph 2 of <article id>", …) in a story."""
+    findings = []
+    for term in glossary.terms_in(text for _, text in cited):
+        if not _speaks_of(term, en, zh):
+            continue
+        found = term.rendering(en)
+        if found == term.en:
+            continue
+        place = next(at for at, text in cited if term.zh in text)
+        rendered = f'is rendered as "{found}"' if found else "is not rendered so"
+        findings.append(
+            Finding(
+                where=where,
+                kind="glossary-term",
+                severity="warning",
+                detail=f'{term.zh} ({place}) {rendered}; the glossary has "{term.en}"',
+            )
+        )
+    return findings
 
 
 def check_glossary(brief: Brief, glossary: Glossary) -> list[Finding]:
     """A `glossary-term` warning for each claim that renders a cited term otherwise."""
-    article = brief.article
     findings = []
     for where, claim in brief.claims_with_paths():
-        cited = _cited(article, claim.cites)
-        for term in glossary.terms_in(text for _, text in cited):
-            if not _speaks_of(term, claim):
-                continue
-            found = term.rendering(claim.en)
-            if found == term.en:
-                continue
-            paragraph = next(n for n, text in cited if term.zh in text)
-            rendered = f'is rendered as "{found}"' if found else "is not rendered so"
-            findings.append(
-                Finding(
-                    where=where,
-                    kind="glossary-term",
-                    severity="warning",
-                    detail=f"{term.zh} (paragraph {paragraph}) {rendered}; "
-                    f'the glossary has "{term.en}"',
-                )
-            )
+        cited = [(f"paragraph {n}", text) for n, text in _cited(brief.article, claim.cites)]
+        findings += _held_to(where, claim.en, claim.zh, cited, glossary)
+    return findings
+
+
+def check_story_glossary(
+    story: Story, articles: dict[str, Article], glossary: Glossary
+) -> list[Finding]:
+    """The same for a story synthesis: its summary and claims (`where` relative to the story),
+    each held to the terms of the article paragraphs it cites."""
+    findings = []
+    statements = [("summary", story.summary)]
+    statements += [(f"claims[{i}]", claim) for i, claim in enumerate(story.claims)]
+    for where, statement in statements:
+        cited = [
+            (f"paragraph {n} of {cite.article}", text)
+            for cite in statement.cites
+            if cite.article in story.articles and cite.article in articles
+            for n, text in _cited(articles[cite.article], cite.paragraphs)
+        ]
+        findings += _held_to(where, statement.en, statement.zh, cited, glossary)
     return findings
 
 
@@ -55,27 +83,36 @@ def _cited(article: Article, cites: list[int]) -> list[tuple[int, str]]:
     return [(n, article.paragraphs[n - 1]) for n in dict.fromkeys(cites) if 1 <= n <= count]
 
 
-def renderings(briefs: Iterable[Brief], glossary: Glossary) -> dict[str, Counter[str]]:
-    """For each term, how often each rendering was used by a claim that speaks of it."""
+def term_reports(briefs: Iterable[Brief], glossary: Glossary) -> list[TermReport]:
+    """For each term the briefs' claims speak of, in the glossary's order: each rendering used,
+    how often and by which briefs, the preferred one first, then the most used."""
     counts: dict[str, Counter[str]] = {}
+    where: dict[tuple[str, str], list[str]] = {}
     for brief in briefs:
         for _, claim in brief.claims_with_paths():
             cited = [text for _, text in _cited(brief.article, claim.cites)]
             for term in glossary.terms_in([claim.zh, *cited]):
-                if _speaks_of(term, claim):
+                if _speaks_of(term, claim.en, claim.zh):
                     used = term.rendering(claim.en) or OTHERWISE
                     counts.setdefault(term.zh, Counter())[used] += 1
-    return counts
+                    ids = where.setdefault((term.zh, used), [])
+                    if brief.article.id not in ids:
+                        ids.append(brief.article.id)
+    reports = []
+    for term in glossary.terms:
+        if not (found := counts.get(term.zh)):
+            continue
+        ordered = sorted(found.items(), key=lambda kv: (kv[0] != term.en, -kv[1], kv[0]))
+        uses = [TermUse(rendering=r, count=n, articles=where[term.zh, r]) for r, n in ordered]
+        reports.append(TermReport(zh=term.zh, en=term.en, uses=uses))
+    return reports
+
+
+def report_line(report: TermReport) -> str:
+    """`商务部 rendered as MOFCOM ×5, Commerce Ministry ×2`: meta.glossary and the run's end."""
+    return f"{report.zh} rendered as " + ", ".join(f"{u.rendering} ×{u.count}" for u in report.uses)
 
 
 def consistency(briefs: Iterable[Brief], glossary: Glossary) -> list[str]:
     """One line per term the digest's claims speak of, its renderings most used first."""
-    lines = []
-    by_term = renderings(briefs, glossary)
-    for term in glossary.terms:
-        counts = by_term.get(term.zh)
-        if not counts:
-            continue
-        ordered = sorted(counts.items(), key=lambda kv: (kv[0] != term.en, -kv[1], kv[0]))
-        lines.append(f"{term.zh} rendered as " + ", ".join(f"{r} ×{n}" for r, n in ordered))
-    return lines
+    return [report_line(report) for report in term_reports(briefs, glossary)]

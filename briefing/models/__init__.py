@@ -56,6 +56,8 @@ from briefing.models.digest import (
     Skipped,
     Story,
     StoryClaim,
+    TermReport,
+    TermUse,
     TimelineEntry,
     TokenTotal,
 )
@@ -101,6 +103,8 @@ __all__ = [
     "StoryAnswer",
     "StoryClaim",
     "StoryClaimAnswer",
+    "TermReport",
+    "TermUse",
     "TimelineEntry",
     "TokenTotal",
     "Usage",

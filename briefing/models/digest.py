@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
+from pydantic import Field
+
 from briefing.models.base import Model
 from briefing.models.brief import Bilingual, Brief, Finding, Sampling, Usage, Verification
 
@@ -87,6 +89,27 @@ class Failure(Model):
     error: str
 
 
+class TermUse(Model):
+    """One rendering of a glossary term in a digest's briefs: how often, and by which briefs."""
+
+    rendering: str  # the preferred English, one of the term's `avoid` forms, or "otherwise"
+    count: int
+    articles: list[str]  # the ids of the briefs whose claims used it, in the digest's order
+
+
+class TermReport(Model):
+    """How a digest's briefs rendered one glossary term (briefing/grounding/glossary.py)."""
+
+    zh: str
+    en: str  # the glossary's preferred English
+    uses: list[TermUse]  # the preferred rendering first, then the most used
+
+    @property
+    def as_preferred(self) -> bool:
+        """Every use of the term was the preferred rendering."""
+        return all(use.rendering == self.en for use in self.uses)
+
+
 class DigestMeta(Model):
     """How a digest was made and what it cost (`cost_usd` null when the price is unknown)."""
 
@@ -100,6 +123,9 @@ class DigestMeta(Model):
     sampling: Sampling | None = None  # set when any sampling setting was chosen
     # With a glossary: how each of its terms was rendered across the digest's English.
     glossary: list[str] = []
+    # The same per term, with the briefs of each rendering ([]: none of its terms occurs);
+    # without a glossary null, and left out of the JSON.
+    glossary_terms: list[TermReport] | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class Digest(Model):

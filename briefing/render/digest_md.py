@@ -14,7 +14,8 @@ from functools import cache
 from jinja2 import Template
 
 from briefing.models import Digest
-from briefing.render.digest_view import ArticleView, CrossCite, DigestView, digest_view
+from briefing.render.article_view import ArticleView, CrossCite
+from briefing.render.digest_view import DigestView, digest_view
 from briefing.render.escape import Trusted, http_url, md_escape
 from briefing.render.markdown import Lang, brief_block
 from briefing.render.templates import load_template

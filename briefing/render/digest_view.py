@@ -4,20 +4,15 @@ The reading order: the header with its counts, the week in brief, the contents, 
 story (its synthesis, timeline and claims, then its articles' briefs; a story of one article
 is that article's brief alone), then the sources with the cited paragraphs (the appendix).
 
-Articles are numbered in that reading order: `A2` is the second article shown. A story cites
-`[A2 ¶3,5]`, paragraphs 3 and 5 of A2; a brief's own claims cite `[3,5]`. One citation group
-is one link, to the first cited paragraph, quoted in the appendix with the anchor
-`a-<article id>-p<n>`. Without the appendix a citation links to its article's brief. A
-citation out of range or of an article not in the digest is shown but not linked.
+Articles are numbered in that reading order: `A2` is the second article shown; each is an
+ArticleView, and citations resolve as briefing.render.article_view says.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from briefing.models import (
-    Article,
     Bilingual,
     Brief,
     Digest,
@@ -29,9 +24,10 @@ from briefing.models import (
     StoryClaim,
     TimelineEntry,
 )
-from briefing.render.escape import http_url
+from briefing.render.article_view import ArticleView, Statement, article_view, in_range, statement
 from briefing.render.flags import flagged_count, reader_flag
 from briefing.render.markdown import Lang, display_time
+from briefing.render.terms_view import TermsView, terms_view
 
 # Interface text: (English, Chinese).
 LABELS: dict[str, tuple[str, str]] = {
@@ -43,6 +39,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "sources": ("Sources", "来源"),
     "appendix": ("Sources and cited paragraphs", "来源与引用段落"),
     "failures": ("Not briefed", "未能处理的输入"),
+    "terms": ("Terms", "术语"),
     "timeline": ("Timeline", "时间线"),
     "members": ("Articles", "文章"),
     "core": ("Core Viewpoint", "核心观点"),
@@ -69,120 +66,6 @@ _BAD = {"failures", "flagged"}  # counts shown as a warning when not zero
 _FOOTER_EN = ("Generated {}", "model {}", "{} tokens", "cost {}")
 _FOOTER_ZH = ("生成于 {}", "模型 {}", "{} 词元", "费用 {}")
 _UNKNOWN_COST = {"en": "unknown", "zh": "未知"}
-_QUOTE_CHARS = 220  # of the cited paragraphs, shown on hover; the appendix has them all
-
-
-@dataclass(frozen=True)
-class ParagraphLink:
-    """A cited paragraph number and the anchor of its quote (None: not quoted, no link)."""
-
-    number: int
-    anchor: str | None
-
-
-@dataclass(frozen=True)
-class CrossCite:
-    """One citation group: an article's label (`A2`; the bare id when unknown; empty for the
-    article a brief is of), its paragraphs, where it links and the text it quotes."""
-
-    label: str
-    anchor: str | None
-    paragraphs: list[ParagraphLink]
-    quote: str = ""
-
-    @property
-    def text(self) -> str:
-        """The plain form, `A2 ¶3,5`, or `3,5` inside the cited article's own brief."""
-        numbers = ",".join(str(p.number) for p in self.paragraphs)
-        return f"{self.label} ¶{numbers}" if self.label else numbers
-
-    @property
-    def target(self) -> str | None:
-        """Where the citation links: its first quoted paragraph, else its article."""
-        return next((p.anchor for p in self.paragraphs if p.anchor), self.anchor)
-
-
-@dataclass(frozen=True)
-class Statement:
-    """A statement in both languages with its resolved citations and its flags."""
-
-    en: str
-    zh: str
-    cites: list[CrossCite]
-    flags: list[Finding] = field(default_factory=list)
-    date: str = ""  # a timeline step's date
-
-
-@dataclass
-class ArticleView:
-    """One kept article: its number, brief, the paragraphs quoted for it, its flags."""
-
-    number: int
-    brief: Brief
-    quoted: list[int]
-    findings: dict[str, list[Finding]]
-    unplaced: list[Finding]
-    duplicates: list[Duplicate]
-    appendix: bool = True
-
-    @property
-    def article(self) -> Article:
-        """The source article."""
-        return self.brief.article
-
-    @property
-    def label(self) -> str:
-        """`A1`, `A2`, …: the article's number in reading order."""
-        return f"A{self.number}"
-
-    @property
-    def anchor(self) -> str:
-        """The anchor of the article's brief."""
-        return f"a-{self.article.id}"
-
-    @property
-    def source_anchor(self) -> str:
-        """The anchor of the article's entry in the sources."""
-        return f"src-{self.article.id}"
-
-    @property
-    def byline_parts(self) -> list[str]:
-        """The source and the time, whichever is known."""
-        parts = (self.article.source, display_time(self.article.published))
-        return [part for part in parts if part]
-
-    @property
-    def byline(self) -> str:
-        """`source · time`, whichever is known."""
-        return " · ".join(self.byline_parts)
-
-    @property
-    def url(self) -> str | None:
-        """The article's address when it is http(s): only those become links."""
-        return http_url(self.article.url)
-
-    def link(self, number: int) -> ParagraphLink:
-        """The citation of paragraph `number`, linked when that paragraph is quoted."""
-        quoted = self.appendix and number in self.quoted
-        return ParagraphLink(number, f"{self.anchor}-p{number}" if quoted else None)
-
-    def cite(self, numbers: list[int], label: str = "") -> CrossCite:
-        """A citation group of this article's paragraphs; `label` empty inside its own brief."""
-        in_range = [n for n in dict.fromkeys(numbers) if 1 <= n <= len(self.article.paragraphs)]
-        quote = " ".join(f"¶{n} {self.paragraph(n)}" for n in in_range)
-        if len(quote) > _QUOTE_CHARS:
-            quote = quote[: _QUOTE_CHARS - 1].rstrip() + "…"
-        anchor = self.anchor if in_range else None
-        return CrossCite(label, anchor, [self.link(n) for n in numbers], quote)
-
-    def paragraph(self, number: int) -> str:
-        """The text of paragraph `number` (1-based)."""
-        return self.article.paragraphs[number - 1]
-
-    @property
-    def flag_count(self) -> int:
-        """The brief's flagged statements."""
-        return flagged_count(self.brief.errors)
 
 
 @dataclass
@@ -231,6 +114,7 @@ class DigestView:
     meta: DigestMeta | None
     appendix: bool = True
     flagged: int = 0
+    terms: TermsView | None = None  # with a glossary: the Terms section
 
     def ui(self, key: str, lang: str | None = None) -> str:
         """Interface text in `lang`, else in the digest's language(s): `en / zh` for both."""
@@ -326,7 +210,7 @@ def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool
     order += [b.article.id for b in briefs]
     order = list(dict.fromkeys(order))
     articles = [
-        _article(i, by_brief_id[aid], duplicates, appendix) for i, aid in enumerate(order, 1)
+        article_view(i, by_brief_id[aid], duplicates, appendix) for i, aid in enumerate(order, 1)
     ]
     by_id = {a.article.id: a for a in articles}
     # A story or the week may cite paragraphs no brief does: quote those too.
@@ -337,7 +221,7 @@ def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool
     for claim in statements:
         for cite in claim.cites:
             if (member := by_id.get(cite.article)) is not None:
-                member.quoted = sorted(set(member.quoted) | _in_range(member, cite.paragraphs))
+                member.quoted = sorted(set(member.quoted) | in_range(member, cite.paragraphs))
     shown: set[str] = set()
     story_views = []
     for i, story in enumerate(stories, 1):
@@ -355,13 +239,13 @@ def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool
                     (by_id[a].label, by_id[a].anchor) if a in by_id else (a, None)
                     for a in story.articles
                 ],
-                summary=_statement(story.summary, by_id, flags.get("summary", [])),
+                summary=statement(story.summary, by_id, flags.get("summary", [])),
                 claims=[
-                    _statement(claim, by_id, flags.get(f"claims[{ci}]", []))
+                    statement(claim, by_id, flags.get(f"claims[{ci}]", []))
                     for ci, claim in enumerate(story.claims)
                 ],
                 timeline=[
-                    _statement(step, by_id, flags.get(f"timeline[{ti}]", []))
+                    statement(step, by_id, flags.get(f"timeline[{ti}]", []))
                     for ti, step in enumerate(story.timeline)
                 ],
                 briefs=own,
@@ -373,7 +257,7 @@ def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool
         if finding.severity == "error":
             week_flags.setdefault(finding.where, []).append(finding)
     week_views = [
-        _statement(point, by_id, week_flags.get(f"week[{i}]", [])) for i, point in enumerate(week)
+        statement(point, by_id, week_flags.get(f"week[{i}]", [])) for i, point in enumerate(week)
     ]
     flagged = sum(a.flag_count for a in articles)
     flagged += sum(flagged_count(s.findings) for s in stories)
@@ -390,43 +274,9 @@ def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool
         meta=digest.meta if digest else None,
         appendix=appendix,
         flagged=flagged,
+        terms=terms_view(
+            digest.meta.glossary_terms, {a.article.id: (a.label, a.anchor) for a in articles}
+        )
+        if digest
+        else None,
     )
-
-
-def _article(number: int, brief: Brief, duplicates: list[Duplicate], appendix: bool) -> ArticleView:
-    paths = {path for path, _ in brief.claims_with_paths()}
-    findings: dict[str, list[Finding]] = {}
-    for finding in brief.errors:
-        findings.setdefault(finding.where, []).append(finding)
-    view = ArticleView(
-        number=number,
-        brief=brief,
-        quoted=[],
-        findings={k: v for k, v in findings.items() if k in paths},
-        # A flag on something that is not a claim (a title, say) must still be seen.
-        unplaced=[f for f in brief.errors if f.where not in paths],
-        duplicates=[d for d in duplicates if d.kept == brief.article.id],
-        appendix=appendix,
-    )
-    cited = {n for _, claim in brief.claims_with_paths() for n in claim.cites}
-    view.quoted = sorted(_in_range(view, cited))
-    return view
-
-
-def _in_range(view: ArticleView, numbers: Iterable[int]) -> set[int]:
-    return {n for n in numbers if 1 <= n <= len(view.article.paragraphs)}
-
-
-def _statement(
-    claim: StoryClaim | TimelineEntry, by_id: dict[str, ArticleView], flags: list[Finding]
-) -> Statement:
-    cites = []
-    for cite in claim.cites:
-        member = by_id.get(cite.article)
-        if member is None:
-            links = [ParagraphLink(n, None) for n in cite.paragraphs]
-            cites.append(CrossCite(cite.article, None, links))
-        else:
-            cites.append(member.cite(cite.paragraphs, member.label))
-    date = claim.date if isinstance(claim, TimelineEntry) else ""
-    return Statement(en=claim.en, zh=claim.zh, cites=cites, flags=flags, date=date)

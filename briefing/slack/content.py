@@ -13,14 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from briefing.models import Brief, Digest, Finding
-from briefing.render.digest_view import (
-    ArticleView,
-    DigestView,
-    Statement,
-    StoryView,
-    brief_view,
-    digest_view,
-)
+from briefing.render.article_view import ArticleView, Statement
+from briefing.render.digest_view import DigestView, StoryView, brief_view, digest_view
 from briefing.render.markdown import Lang
 from briefing.slack import mrkdwn as md
 from briefing.slack.blocks import Unit, contexts, sections
