@@ -2,7 +2,8 @@
 
 Each failing case is a correct authored brief (examples/answers/) with one thing done the
 way the tiny model really did it (tests/cassettes/test_tiny_model/: the title copied into
-every group, one claim seven times, texts cut at 600 characters, Chinese in both fields).
+every group, texts cut at 600 characters, Chinese in both fields; one claim written seven
+times was its revision in the recording of 2026-11-29, in that cassette's git history).
 """
 
 from __future__ import annotations
