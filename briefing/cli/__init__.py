@@ -21,9 +21,10 @@ from briefing.cli.article import check, ingest, summarize
 from briefing.cli.cache import cache_app
 from briefing.cli.common import HELP
 from briefing.cli.config import config
+from briefing.cli.estimate import estimate
 from briefing.cli.help import Command, Group
 from briefing.cli.slack import slack_app
-from briefing.cli.weekly import estimate, weekly
+from briefing.cli.weekly import weekly
 from briefing.errors import EXIT_BUG
 
 

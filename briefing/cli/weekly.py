@@ -1,4 +1,4 @@
-"""Many articles: `weekly` (the digest) and `estimate` (its cost, before paying)."""
+"""Many articles: `weekly`, the digest (its cost beforehand: briefing/cli/estimate.py)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ UntilOpt = Annotated[
 WeekOpt = Annotated[str | None, typer.Option("--week", help="An ISO week instead: 2025-W43.")]
 
 
-def _prepare(
+def prepare_inputs(
     inputs: list[str] | None,
     since: str | None,
     until: str | None,
@@ -83,6 +83,7 @@ def _prepare(
     *,
     register: bool = True,
 ) -> Prepared:
+    """The flags' inputs read and decided (briefing.prepare_weekly); an error if none."""
     from briefing import prepare_weekly
 
     if not inputs and sources is None:
@@ -202,7 +203,7 @@ def weekly(
         if not dry_run:  # one run at a time: the state in the cache folder is read and written
             held.enter_context(run_lock(cache_folder()))
         try:
-            prepared = _prepare(
+            prepared = prepare_inputs(
                 inputs, since, until, week, max_bytes, sources, glossary, register=not dry_run
             )
         except NothingNew as exc:  # `--since last` and nothing new: not an error
@@ -357,53 +358,3 @@ def _weekly_report(digest: Digest) -> None:
         err(f"Not briefed, the run was interrupted: {count(stopped, 'article')}.")
     if digest.failures:
         err("Run the same command again to brief the rest; answers received are cached.")
-
-
-def estimate(
-    inputs: InputsArg = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    week: WeekOpt = None,
-    model: ModelOpt = None,
-    provider: ProviderOpt = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
-    max_bytes: MaxBytesOpt = None,
-    verify: Annotated[
-        bool, typer.Option("--verify", help="Count weekly --verify's call per brief too.")
-    ] = False,
-    sources: SourcesOpt = None,
-    glossary: GlossaryOpt = None,
-) -> None:
-    """Tokens and cost a weekly run would take, per article and in total; no model call."""
-    from briefing.digest.estimate import estimate_run
-    from briefing.settings import resolve_settings
-
-    with user_errors():
-        prepared = _prepare(
-            inputs, since, until, week, max_bytes, sources, glossary, register=False
-        )
-        settings = resolve_settings(
-            provider=provider, model=model, require_key=False, require_endpoint=False
-        )
-        result = estimate_run(prepared, settings, verify=verify)
-    if as_json:
-        typer.echo(result.model_dump_json(indent=2))
-        return
-    for a in result.articles:
-        fits = "" if a.fits else "  (over the context: will be split)"
-        typer.echo(f"{a.tokens_in:>8,} in {a.tokens_out:>7,} out  {a.input}{fits}")
-    cost = (
-        "unknown (no price for this model)"
-        if result.cost_usd is None
-        else (f"${result.cost_usd:.4f}")
-    )
-    if result.verify is not None:
-        typer.echo(
-            f"--verify: {result.verify.tokens_in:,} in, {result.verify.tokens_out:,} out "
-            "of the total"
-        )
-    typer.echo(
-        f"{count(len(result.articles), 'article')} and their stories on {result.model}: "
-        f"{result.total.tokens_in:,} tokens in, {result.total.tokens_out:,} out expected, "
-        f"cost {cost}"
-    )

@@ -86,16 +86,17 @@ def _drop(
     texts = [_reduce(a) for a in kept]
     reps = list(range(len(kept)))
     owner, signature = sentence_index(reps, texts, _boilerplate(reps, texts))
-    seq, duplicates, dropped = {}, [], set()
+    seq, duplicates, dropped, new = {}, [], set(), []
     for k, a in enumerate(kept):
-        seq[a.id], earlier = _register(
-            client, lsh, base, a, inputs.get(a.id, ""), signature[owner == k], register
-        )
+        seq[a.id], earlier, now = _register(client, base, a, inputs.get(a.id, ""), register)
         if earlier is not None:
             dropped.add(a.id)
             duplicates.append(
                 Duplicate(kept=a.id, dropped=[a.id], similarity=1.0, kept_elsewhere=earlier)
             )
+        elif now:  # registered by this run: its sentences go in the index
+            new.append(k)
+    _index(lsh, kept, new, owner, signature)
     met = _met(lsh, owner, signature, {a.id for a in kept})
     others = _fetch(client, base, sorted({other for _, other in met}))
     for k, other_id in sorted(met):
@@ -123,38 +124,42 @@ def _record(base: bytes, article_id: str) -> bytes:
 
 
 def _register(
-    client: Any,
-    lsh: Any,
-    base: bytes,
-    article: Article,
-    source: str,
-    signature: np.ndarray,
-    write: bool,
-) -> tuple[int, str | None]:
-    """The article's sequence number, and the input that registered the same text first when
-    another one did. A rerun of an input gets its first registration's number back; a new
-    article a new number, with the article and its sentences added to the index (without
-    `write`, it is numbered after every registered one, and nothing is added)."""
-    from datasketch import LeanMinHash
-
+    client: Any, base: bytes, article: Article, source: str, write: bool
+) -> tuple[int, str | None, bool]:
+    """The article's sequence number; the input that registered the same text first when
+    another one did; whether it was registered now. A rerun of an input gets its first
+    registration's number back. Without `write` nothing is registered: an article not there
+    is numbered after every registered one."""
     key = _record(base, article.id)
     if not (client.hsetnx(key, "input", source) if write else not client.exists(key)):
         seq, registered = client.hmget(key, "seq", "input")
         if registered.decode() != source:  # the same text, read by another run first
-            return int(seq or 0), registered.decode()
+            return int(seq or 0), registered.decode(), False
         if write:
             client.hdel(key, "dropped")  # a rerun: decided again
-        return int(seq or 0), None
+        return int(seq or sys.maxsize), None, False
     if not write:
-        return sys.maxsize, None
+        return sys.maxsize, None, False
     number = int(client.incr(base + b":seq"))
     body = zlib.compress(article.model_dump_json().encode())
     client.hset(key, mapping={"seq": number, "article": body})
+    return number, None, True
+
+
+def _index(
+    lsh: Any, kept: list[Article], new: list[int], owner: np.ndarray, signature: np.ndarray
+) -> None:
+    """The sentences of the articles `new` (indexes into `kept`) into the shared index, in one
+    insertion session (datasketch makes a Redis client for each one it flushes)."""
+    from datasketch import LeanMinHash
+
+    starts = np.searchsorted(owner, new)  # owners ascend: each article's sentences in a row
+    stops = np.searchsorted(owner, new, side="right")
     with lsh.insertion_session() as session:
-        for n, values in enumerate(signature):
-            minhash = LeanMinHash(seed=1, hashvalues=values, scheme="legacy")
-            session.insert(f"{article.id}:{n}".encode(), minhash, check_duplication=False)
-    return number, None
+        for k, start, stop in zip(new, starts.tolist(), stops.tolist(), strict=True):
+            for n, values in enumerate(signature[start:stop]):
+                minhash = LeanMinHash(seed=1, hashvalues=values, scheme="legacy")
+                session.insert(f"{kept[k].id}:{n}".encode(), minhash, check_duplication=False)
 
 
 def _met(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from briefing.models import Article, Brief, Duplicate, Finding, StoryClaim, TimelineEntry
 from briefing.render.escape import http_url
-from briefing.render.flags import flagged_count
+from briefing.render.flags import flagged_count, flags_shown
 from briefing.render.markdown import display_time
 
 _QUOTE_CHARS = 220  # of the cited paragraphs, shown on hover; the appendix has them all
@@ -130,7 +130,7 @@ class ArticleView:
     @property
     def flag_count(self) -> int:
         """The brief's flagged statements."""
-        return flagged_count(self.brief.errors)
+        return flagged_count(self.brief.findings)
 
 
 def article_view(
@@ -138,7 +138,7 @@ def article_view(
 ) -> ArticleView:
     paths = {path for path, _ in brief.claims_with_paths()}
     findings: dict[str, list[Finding]] = {}
-    for finding in brief.errors:
+    for finding in flags_shown(brief.findings):
         findings.setdefault(finding.where, []).append(finding)
     view = ArticleView(
         number=number,
@@ -146,7 +146,7 @@ def article_view(
         quoted=[],
         findings={k: v for k, v in findings.items() if k in paths},
         # A flag on something that is not a claim (a title, say) must still be seen.
-        unplaced=[f for f in brief.errors if f.where not in paths],
+        unplaced=[f for f in flags_shown(brief.findings) if f.where not in paths],
         duplicates=[d for d in duplicates if d.kept == brief.article.id],
         appendix=appendix,
     )

@@ -23,9 +23,10 @@ from briefing.models import (
     Period,
     StoryClaim,
     TimelineEntry,
+    Verification,
 )
 from briefing.render.article_view import ArticleView, Statement, article_view, in_range, statement
-from briefing.render.flags import flagged_count, reader_flag
+from briefing.render.flags import flagged_count, flags_shown, reader_flag, second_reader
 from briefing.render.markdown import Lang, display_time
 from briefing.render.terms_view import TermsView, terms_view
 
@@ -115,6 +116,7 @@ class DigestView:
     appendix: bool = True
     flagged: int = 0
     terms: TermsView | None = None  # with a glossary: the Terms section
+    verification: Verification | None = None  # --verify: the second reader's figures
 
     def ui(self, key: str, lang: str | None = None) -> str:
         """Interface text in `lang`, else in the digest's language(s): `en / zh` for both."""
@@ -174,6 +176,10 @@ class DigestView:
         copies = "copy" if n == 1 else "copies"
         return f"Also reported: {n} near-duplicate {copies} merged (similarity {sim}): {ids}"
 
+    def second_reader(self, lang: str) -> str:
+        """--verify: what the second reader judged, in a line ("" without it)."""
+        return second_reader(self.verification, lang)
+
     def footer(self, lang: str) -> str:
         """How the digest was made: time, model, tokens, cost."""
         if self.meta is None:
@@ -226,9 +232,8 @@ def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool
     story_views = []
     for i, story in enumerate(stories, 1):
         flags: dict[str, list[Finding]] = {}
-        for finding in story.findings:
-            if finding.severity == "error":
-                flags.setdefault(finding.where, []).append(finding)
+        for finding in flags_shown(story.findings):
+            flags.setdefault(finding.where, []).append(finding)
         own = [by_id[a] for a in story.articles if a in by_id and a not in shown]
         shown |= {a.article.id for a in own}
         story_views.append(
@@ -253,9 +258,8 @@ def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool
             )
         )
     week_flags: dict[str, list[Finding]] = {}
-    for finding in digest.week_findings if digest else []:
-        if finding.severity == "error":
-            week_flags.setdefault(finding.where, []).append(finding)
+    for finding in flags_shown(digest.week_findings) if digest else []:
+        week_flags.setdefault(finding.where, []).append(finding)
     week_views = [
         statement(point, by_id, week_flags.get(f"week[{i}]", [])) for i, point in enumerate(week)
     ]
@@ -279,4 +283,5 @@ def _view(briefs: list[Brief], digest: Digest | None, lang: Lang, appendix: bool
         )
         if digest
         else None,
+        verification=digest.verification if digest else briefs[0].verification,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from briefing.models import Finding
+from briefing.models import Finding, Verification
 
 # The quantity the number checks name first in their detail: "700 billion not found in …",
 # "700 billion appears nowhere in the article", "… appears in none of the story's articles".
@@ -50,7 +50,14 @@ _WORDING: dict[str, tuple[str, str]] = {
         "the checks could not run on this statement",
         "核查未能在此陈述上运行",
     ),
+    "not-supported": (
+        "a second reader (--verify) judged that the cited paragraphs do not support it",
+        "二次核验（--verify）判定所引段落不支持该陈述",
+    ),
 }
+# Shown to a reader as flags: what the checks found wrong, and what the second reader (a model,
+# so a warning in the brief) judged unsupported; other warnings stay in the JSON.
+_SHOWN_WARNINGS = {"not-supported"}
 # When a number kind's detail names no quantity we can read.
 _NO_QUANTITY = {
     "number-not-in-cited": (
@@ -88,6 +95,37 @@ def reader_flag(finding: Finding, lang: str, labels: dict[str, str] | None = Non
     return out
 
 
+def flags_shown(findings: list[Finding]) -> list[Finding]:
+    """The findings a reader sees as flags (⚠): errors, and claims judged not supported."""
+    return [f for f in findings if f.severity == "error" or f.kind in _SHOWN_WARNINGS]
+
+
 def flagged_count(findings: list[Finding]) -> int:
-    """How many statements carry at least one error: a claim with two flags counts once."""
-    return len({f.where for f in findings if f.severity == "error"})
+    """How many statements carry at least one flag: a claim with two flags counts once."""
+    return len({f.where for f in flags_shown(findings)})
+
+
+def second_reader(verification: Verification | None, lang: str) -> str:
+    """What the second reader (--verify) judged, in a line; "" without --verify."""
+    v = verification
+    if v is None:
+        return ""
+    zh = lang == "zh"
+    if v.recall is None:
+        return "二次核验：没有可评判的陈述。" if zh else "Second reader: no claim could be judged."
+    recall = f"{v.recall:.0%}"
+    precision = "–" if v.precision is None else f"{v.precision:.0%}"
+    if zh:
+        line = (
+            f"二次核验：{v.claims} 条陈述中 {v.supported} 条完全得到所引段落支持"
+            f"（召回率 {recall}），"
+            f"{v.partly} 条部分支持，{v.not_supported} 条不受支持；"
+            f"{v.citations} 处引用的精确率 {precision}"
+        )
+        return line + (f"；{v.unjudged} 条未评判。" if v.unjudged else "。")
+    line = (
+        f"Second reader: {v.supported} of {v.claims} claims fully supported by what they cite "
+        f"(citation recall {recall}), {v.partly} in part, {v.not_supported} not supported; "
+        f"citation precision {precision} over {v.citations} citations"
+    )
+    return line + (f"; {v.unjudged} not judged." if v.unjudged else ".")

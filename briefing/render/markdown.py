@@ -10,7 +10,7 @@ from jinja2 import Template
 
 from briefing.models import Brief, Finding
 from briefing.render.escape import Trusted, md_escape
-from briefing.render.flags import reader_flag
+from briefing.render.flags import flags_shown, reader_flag, second_reader
 from briefing.render.templates import load_template
 
 Lang = Literal["en", "zh", "both"]
@@ -44,13 +44,19 @@ def render_brief(brief: Brief, lang: Lang = "en") -> str:
     """Render a brief as Markdown in English, Chinese or both (each line then its pair)."""
     header = [brief.title.en] if lang == "both" else []
     header += [byline(brief)] if byline(brief) else []
-    return brief_block(
+    text = brief_block(
         brief,
         lang,
         heading=Trusted(f"### {md_escape(brief.article.title)}"),
         header=header,
         cite=lambda numbers: Trusted("".join(f"[{n}]" for n in numbers)),
     )
+    if brief.verification is None:
+        return text
+    lines = [
+        second_reader(brief.verification, one) for one in ("en", "zh") if lang in (one, "both")
+    ]
+    return text.rstrip("\n") + "\n\n" + "  \n".join(f"_{md_escape(line)}_" for line in lines) + "\n"
 
 
 def brief_block(
@@ -66,7 +72,7 @@ def brief_block(
 
     `cite` writes a claim's citations (Trusted Markdown); flags are in a reader's words."""
     by_path: dict[str, list[Finding]] = {}
-    for finding in brief.errors:
+    for finding in flags_shown(brief.findings):
         by_path.setdefault(finding.where, []).append(finding)
     # A flag on something that is not a claim (a title, say) is listed under the brief.
     paths = {path for path, _ in brief.claims_with_paths()}
@@ -81,5 +87,5 @@ def brief_block(
         flag=lambda f: reader_flag(f, first, labels),
         unverified="未核实" if first == "zh" else "unverified",
         findings=by_path,
-        unplaced=[f for f in brief.errors if f.where not in paths],
+        unplaced=[f for f in flags_shown(brief.findings) if f.where not in paths],
     )

@@ -100,6 +100,9 @@ def brief_content(brief: Brief, lang: Lang) -> Content:
             for f in article.unplaced
         ]
         content.units.append(Unit(unverified, sections(items, note)))
+    if view.verification is not None:
+        lines = [md.text(view.second_reader(one)) for one in view.langs]
+        content.units.append(Unit("", contexts(lines, note)))
     return content
 
 
@@ -115,7 +118,8 @@ def digest_content(digest: Digest, lang: Lang) -> Content:
         langs=view.langs,
     )
     note = content.note
-    content.units.append(Unit("", contexts([md.text(c) for c in counts], note)))
+    lines = counts + [view.second_reader(one) for one in view.langs if view.verification]
+    content.units.append(Unit("", contexts([md.text(c) for c in lines], note)))
     if view.week:
         items = [f"*{md.text(view.ui('week'))}*"]
         items += [
