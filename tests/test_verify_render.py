@@ -11,13 +11,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 from pypdf import PdfReader
 from support.cli import KEY, SHOIGU
-from support.llm_server import Reply, StandIn, answer, error
+from support.llm_server import StandIn
 from support.slack_server import SlackStandIn
-from test_verify import SHOIGU_ANSWER, VERIFY_ANSWER
+from test_verify import respond  # the Shoigu brief, the verdicts; nothing else answered
 
 CLI = Path(sys.executable).with_name("briefing")
 # The verdicts: 2 claims supported, 1 not (groups[0].claims[1]), 5 not judged; 4 of the 5
@@ -28,16 +27,6 @@ LINE_EN = (
 )
 LINE_ZH = "二次核验：3 条陈述中 2 条完全得到所引段落支持（召回率 67%）"
 FLAG_EN = "a second reader (--verify) judged that the cited paragraphs do not support it"
-
-
-def respond(request: dict[str, Any]) -> Reply:
-    """The Shoigu brief, the verdicts; the week in brief is not answered (one article)."""
-    name = request["response_format"]["json_schema"]["name"]
-    if name == "verify":
-        return answer(VERIFY_ANSWER)
-    if name == "brief":
-        return answer(SHOIGU_ANSWER)
-    return error(404, f"stand-in: no answer for {name}")
 
 
 def briefing(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
