@@ -10,7 +10,10 @@ A TOML file, `glossary.toml` in the config folder (next to config.toml) or `--gl
 `en` is the preferred rendering; `accept` other renderings that are as good (a singular,
 an adjective); `avoid` known other renderings, named in findings and in the digest's
 consistency report. The brief prompt is given only the entries whose Chinese occurs in the
-article (briefing/brief/request.py); briefing/grounding/glossary.py checks the output.
+article (briefing/brief/request.py), a story synthesis's and the week in brief's only those
+whose Chinese occurs in the paragraphs they are shown cited (briefing/digest/synthesis.py,
+week.py), all by one block (prompts/glossary.j2); briefing/grounding/glossary.py checks the
+output against the same paragraphs.
 A starter glossary of economics and trade terms ships in the package (STARTER).
 """
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
@@ -88,6 +91,25 @@ class Glossary(Model):
     def for_article(self, article: Article) -> list[Term]:
         """The terms the article's title or paragraphs hold: what its prompt is given."""
         return self.terms_in([article.title, *article.paragraphs])
+
+    def for_cited(
+        self, articles: Mapping[str, Article], cites: Iterable[tuple[str, Iterable[int]]]
+    ) -> list[Term]:
+        """The terms the cited paragraphs hold, each cite an article id and paragraph numbers
+        (ids not in `articles` and numbers out of range left out): what a story's or the week
+        in brief's prompt is given, the paragraphs its statements are checked against."""
+        texts = []
+        for aid, numbers in cites:
+            if (article := articles.get(aid)) is not None:
+                count = len(article.paragraphs)
+                texts += [article.paragraphs[n - 1] for n in numbers if 1 <= n <= count]
+        return self.terms_in(texts)
+
+
+def prompt_terms(terms: list[Term]) -> dict[str, object]:
+    """The prompt variables of the entries a prompt is given: none when there are none, so
+    the prompt renders as without a glossary (prompts/glossary.j2)."""
+    return {"glossary": terms} if terms else {}
 
 
 def starter_glossary_path() -> Path:

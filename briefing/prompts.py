@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from jinja2 import StrictUndefined, Template
+from jinja2 import FunctionLoader, StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from briefing.llm.base import ChatMessage
@@ -46,7 +46,9 @@ def data_text(value: object) -> object:
 @cache
 def _env() -> ImmutableSandboxedEnvironment:
     # finalize runs on every {{ }} output, so on every variable, never on the template's text.
+    # The loader serves `{% include %}`: a block several prompts share (glossary.j2).
     return ImmutableSandboxedEnvironment(
+        loader=FunctionLoader(_source),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from digests import example_digest
+from digests import example_digest, week_digest
 from support.cli import run
 
 
@@ -59,3 +59,28 @@ def test_check_refuses_a_broken_digest(tmp_path: Path) -> None:
     result = run("check", str(path))
     assert result.exit_code == 2
     assert "briefing.digest/1" in result.stderr
+
+
+def test_check_reports_the_week_in_brief_again(tmp_path: Path) -> None:
+    digest = week_digest()  # week[1] says 800 billion; the article says 7000亿 (700 billion)
+    digest.week_findings = []  # what is reported is found again, not read from the file
+    path = write_digest(tmp_path / "digest.json", digest)
+    result = run("check", str(path))
+    assert result.exit_code == 1, result.output
+    week = [line for line in result.stdout.splitlines() if "week[" in line]
+    assert week and all(line.startswith("error: week[1]: number-not-in-source: ") for line in week)
+    rows = json.loads(run("check", str(path), "--json").stdout)
+    assert {(f["where"], f["kind"]) for f in rows if f["where"].startswith("week")} == {
+        ("week[1]", "number-not-in-source")
+    }
+
+    fixed = week_digest()
+    fixed.week[1] = fixed.week[1].model_copy(
+        update={
+            "en": fixed.week[1].en.replace("800", "700"),
+            "zh": fixed.week[1].zh.replace("8000", "7000"),
+        }
+    )
+    result = run("check", str(write_digest(tmp_path / "fixed.json", fixed)))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("OK: 2 briefs, 1 story and the week in brief check out")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from conftest import EXAMPLES
 from pypdf import PdfReader
-from support.llm_server import StandIn, answer_book
+from support.llm_server import SeenRequest, StandIn, answer_book
 
 from briefing.digest.period import Window
 from briefing.digest.prepare import prepare
@@ -63,13 +63,22 @@ def book(edits: dict[str, tuple[str, str]] | None = None) -> dict[str, str]:
 
 
 def weekly(
-    out: Path, entries: dict[str, str], *extra: str, formats: str = "json"
+    out: Path,
+    entries: dict[str, str],
+    *extra: str,
+    formats: str = "json",
+    inputs: list[str] = STORY,
+    seen: list[SeenRequest] | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], Digest]:
+    """`briefing weekly` over `inputs` against a stand-in serving `entries`; `seen` gets the
+    requests the stand-in received."""
     with StandIn(answer_book(entries)) as server:
         result = briefing(
-            "weekly", *STORY, "-o", str(out), "--formats", formats, "--base-url",
+            "weekly", *inputs, "-o", str(out), "--formats", formats, "--base-url",
             server.base_url, "--no-cache", *extra,
         )  # fmt: skip
+    if seen is not None:
+        seen += server.requests
     assert result.returncode == 0, result.stderr
     return result, Digest.model_validate_json((out / "digest.json").read_text("utf-8"))
 

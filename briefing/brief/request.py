@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
+from briefing.glossary import Glossary, prompt_terms
 from briefing.llm.base import Ask, ChatMessage
 from briefing.models import Article, BriefAnswer
 from briefing.prompts import BRIEF_PROMPT, render_messages
 from briefing.tokens import count_tokens
-
-if TYPE_CHECKING:
-    from briefing.glossary import Glossary
 
 # Tokens an answer is expected to take, measured on the authored bilingual answers of
 # examples/answers/ (818-1,429 tokens): about 700 plus 0.6 per token of what the request
@@ -49,9 +46,8 @@ def brief_request(
     variables: dict[str, object] = {"article": article}
     if part is not None:
         variables |= {"first": first, "part": part}
-    terms = glossary.for_article(article) if glossary is not None else []
-    if terms:
-        variables["glossary"] = terms
+    if glossary is not None:
+        variables |= prompt_terms(glossary.for_article(article))
     messages = render_messages(BRIEF_PROMPT, **variables)
     return BriefRequest(messages, prompt_tokens(messages), expected_answer_tokens(messages))
 

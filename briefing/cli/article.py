@@ -274,7 +274,9 @@ def _load(path: Path) -> Brief | Digest:
 def _digest_findings(
     digest: Digest, glossary: Glossary | None
 ) -> list[tuple[str, dict[str, object], Finding]]:
-    """Every finding of a digest: each brief's (by article id), then each story's (by number)."""
+    """Every finding of a digest: each brief's (by article id), then each story's (by number),
+    then the week in brief's (`week[i]`)."""
+    from briefing.digest.week import recheck_week
     from briefing.grounding import check_story, recheck
     from briefing.grounding.glossary import check_story_glossary
 
@@ -288,7 +290,7 @@ def _digest_findings(
         if glossary is not None and len(story.articles) > 1:  # a story of one is its brief
             story_found += check_story_glossary(story, articles, glossary)
         found += [(f"story {n}", {"story": n}, f) for f in story_found]
-    return found
+    return found + [("", {}, f) for f in recheck_week(digest, glossary)]
 
 
 def check(
@@ -320,10 +322,9 @@ def check(
         ok = f"OK: {count(claims, 'claim')} and the core viewpoint check out against the article."
     else:
         found = _digest_findings(loaded, terms)
-        ok = (
-            f"OK: {count(len(loaded.briefs), 'brief')} and {count(len(loaded.stories), 'story')} "
-            "check out against their articles."
-        )
+        parts = [count(len(loaded.briefs), "brief"), count(len(loaded.stories), "story")]
+        parts += ["the week in brief"] if loaded.week else []
+        ok = f"OK: {', '.join(parts[:-1])} and {parts[-1]} check out against their articles."
     if as_json:
         rows = [{**where, **f.model_dump()} for _, where, f in found]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -21,6 +21,7 @@ from briefing.digest.prepare import Prepared
 from briefing.digest.synthesis import story_ask, story_of_one, synthesize_story
 from briefing.digest.week import Week, week_ask, week_in_brief
 from briefing.errors import BriefingError
+from briefing.glossary import Glossary
 from briefing.grounding.glossary import report_line, term_reports
 from briefing.llm.base import LLM, CallStats, Prefill
 from briefing.llm.stack import Stack, build_stack
@@ -152,7 +153,12 @@ def build_digest(
     ]
     # Once interrupted, no story is synthesised: its articles stand as stories of one.
     if prefill is not None and to_synthesise and not pool.interrupted:
-        prefill([story_ask(m, events=prepared.events) for _, m in to_synthesise])
+        prefill(
+            [
+                story_ask(m, events=prepared.events, glossary=prepared.glossary)
+                for _, m in to_synthesise
+            ]
+        )
     synthesise = partial(synthesize_story, events=prepared.events, glossary=prepared.glossary)
     synthesised = [] if pool.interrupted else pool.run("story", story_jobs, llm, synthesise)
     outcomes = dict(zip((n for n, _ in to_synthesise), synthesised, strict=False))
@@ -174,13 +180,13 @@ def build_digest(
     # Top stories first: the most articles, then the order they were read in.
     order = {aid: n for n, aid in enumerate(prepared.inputs)}
     stories.sort(key=lambda s: (-len(s.articles), min(order.get(a, 0) for a in s.articles)))
-    week, stopped = Week([], [], Usage()), pool.interrupted
-    ask = None if stopped or prefill is None else week_ask(stories, briefs)
+    week, stopped, glossary = Week([], [], Usage()), pool.interrupted, prepared.glossary
+    ask = None if stopped or prefill is None else week_ask(stories, briefs, glossary=glossary)
     if prefill is not None and ask is not None:  # outside _week: a pending batch is no warning
         prefill([ask])
     if not stopped:
         try:
-            week = _week(stories, briefs, llm, warnings)
+            week = _week(stories, briefs, llm, warnings, glossary)
         except KeyboardInterrupt:  # the digest of what is done is kept
             stopped = True
     usage += week.usage
@@ -210,10 +216,16 @@ def build_digest(
     return digest
 
 
-def _week(stories: list[Story], briefs: list[Brief], llm: LLM, warnings: list[str]) -> Week:
+def _week(
+    stories: list[Story],
+    briefs: list[Brief],
+    llm: LLM,
+    warnings: list[str],
+    glossary: Glossary | None,
+) -> Week:
     """The week in brief on top of the finished stories; its failure is a warning only."""
     try:
-        return week_in_brief(stories, briefs, llm)
+        return week_in_brief(stories, briefs, llm, glossary=glossary)
     except BriefingError as exc:  # the stories and briefs stand without it
         warnings.append(f"No week in brief: {exc}")
     except KeyboardInterrupt:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from briefing.brief.reask import ask_grounded
+from briefing.glossary import Glossary, prompt_terms
 from briefing.grounding import check_story
 from briefing.llm.base import LLM, Ask
 from briefing.models import (
@@ -22,9 +22,6 @@ from briefing.models import (
 )
 from briefing.prompts import render_messages
 
-if TYPE_CHECKING:
-    from briefing.glossary import Glossary
-
 PROMPT = "story"
 
 
@@ -40,10 +37,11 @@ def synthesize_story(
     `events`: pairs of article ids worded alike that report two events (see
     briefing.digest.dedupe). A story holding such a pair is a sequence: its briefs go to the
     model in date order, with the prompt's instructions to say what changed between them.
-    With a `glossary`, the synthesis is checked against it as a brief is (`glossary-term`
-    warnings, not re-asked).
+    With a `glossary`, the prompt is given the entries of the paragraphs the briefs cite and
+    the synthesis is checked against them as a brief is (`glossary-term` warnings, not
+    re-asked).
     """
-    ask = story_ask(briefs, events=events)
+    ask = story_ask(briefs, events=events, glossary=glossary)
     briefs, _ = _ordered(briefs, events)
     members = [brief.article.id for brief in briefs]
     articles = {brief.article.id: brief.article for brief in briefs}
@@ -62,10 +60,21 @@ def synthesize_story(
     return story.model_copy(update=update), result.usage
 
 
-def story_ask(briefs: list[Brief], *, events: Iterable[tuple[str, str]] = ()) -> Ask:
-    """The first call `synthesize_story` makes for these briefs (what a batch line asks)."""
+def story_ask(
+    briefs: list[Brief],
+    *,
+    events: Iterable[tuple[str, str]] = (),
+    glossary: Glossary | None = None,
+) -> Ask:
+    """The first call `synthesize_story` makes for these briefs (what a batch line asks),
+    with the `glossary` entries of the paragraphs they cite, if any (none: as without one)."""
     ordered, sequence = _ordered(briefs, events)
-    messages = render_messages(PROMPT, briefs=ordered, sequence=sequence)
+    variables: dict[str, object] = {"briefs": ordered, "sequence": sequence}
+    if glossary is not None:
+        articles = {brief.article.id: brief.article for brief in briefs}
+        cites = [(b.article.id, c.cites) for b in ordered for _, c in b.claims_with_paths()]
+        variables |= prompt_terms(glossary.for_cited(articles, cites))
+    messages = render_messages(PROMPT, **variables)
     members = ", ".join(brief.article.id for brief in briefs)
     return Ask(messages, StoryAnswer, PROMPT, f"the story of {members}")
 

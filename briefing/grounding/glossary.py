@@ -3,8 +3,9 @@
 A claim is held to a glossary term when the term occurs in a paragraph it cites and the claim
 speaks of it: its Chinese names the term, or its English uses one of the term's known other
 renderings (`avoid`). Its English must then hold the preferred rendering (or an accepted
-one). A warning, not an error: the brief is not re-asked for it. A story synthesis is held
-to the terms of the article paragraphs it cites in the same way (`check_story_glossary`).
+one). A warning, not an error: the brief is not re-asked for it. A story synthesis and the
+week in brief are held to the terms of the article paragraphs they cite in the same way
+(`check_story_glossary`, `check_week_glossary`).
 
 `consistency` reports, across a digest, how each term was rendered: "商务部 rendered as
 MOFCOM ×5, Ministry of Commerce ×2".
@@ -16,7 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from briefing.glossary import Glossary, Term
-from briefing.models import Article, Brief, Finding, Story, TermReport, TermUse
+from briefing.models import Article, Brief, Finding, Story, StoryClaim, TermReport, TermUse
 
 OTHERWISE = "otherwise"
 
@@ -64,14 +65,32 @@ def check_story_glossary(
 ) -> list[Finding]:
     """The same for a story synthesis: its summary and claims (`where` relative to the story),
     each held to the terms of the article paragraphs it cites."""
-    findings = []
     statements = [("summary", story.summary)]
     statements += [(f"claims[{i}]", claim) for i, claim in enumerate(story.claims)]
+    members = {aid: articles[aid] for aid in story.articles if aid in articles}
+    return _statements_held(statements, members, glossary)
+
+
+def check_week_glossary(
+    points: list[StoryClaim], articles: dict[str, Article], glossary: Glossary
+) -> list[Finding]:
+    """The same for the week in brief (`week[i]`): each point held to the terms of the
+    paragraphs it cites, of `articles` (those of the stories it was drawn from)."""
+    statements = [(f"week[{i}]", point) for i, point in enumerate(points)]
+    return _statements_held(statements, articles, glossary)
+
+
+def _statements_held(
+    statements: list[tuple[str, StoryClaim]], articles: dict[str, Article], glossary: Glossary
+) -> list[Finding]:
+    """The findings on statements that cite article paragraphs; a cite of an article not in
+    `articles` holds them to nothing (the story checks say it is out of range)."""
+    findings = []
     for where, statement in statements:
         cited = [
             (f"paragraph {n} of {cite.article}", text)
             for cite in statement.cites
-            if cite.article in story.articles and cite.article in articles
+            if cite.article in articles
             for n, text in _cited(articles[cite.article], cite.paragraphs)
         ]
         findings += _held_to(where, statement.en, statement.zh, cited, glossary)
