@@ -2,10 +2,10 @@
 
 A larger deployment splits the inputs between workers (a feed each, a folder each), so a copy
 may reach two of them. With `[dedupe] lsh_storage = {type = "redis", shared = true, ...}` each
-run, after merging its own copies, registers what it kept under the storage's `basename`:
+run, after merging its own copies, registers what it kept under `<basename>:shared`:
 
 - the article itself (zlib-compressed JSON) and a sequence number (Redis INCR) in a hash
-  `<basename>:article:<id>`, and each of its indexed sentences in datasketch's MinHashLSH
+  `<basename>:shared:article:<id>`, and each of its indexed sentences in datasketch's MinHashLSH
   (keys `<id>:<n>`), with the same signatures and bands as the in-process index;
 - then it looks its sentences up in the shared buckets, one pipelined read per band, and
   compares each article met twice or more (as dedupe does, MIN_HITS) with the same overlap and
