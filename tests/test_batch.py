@@ -18,18 +18,19 @@ from support.batch_server import BatchService
 from support.llm_server import StandIn, answer, answer_book
 from typer.testing import CliRunner
 
+from briefing.brief.request import brief_ask
 from briefing.brief.summarize import summarize_article
 from briefing.cli import app
 from briefing.digest.period import Window
 from briefing.digest.prepare import Prepared, prepare
 from briefing.digest.run import build_digest
 from briefing.errors import LLMError
-from briefing.llm.batch import prefill_briefs
-from briefing.llm.batch.run import EXIT_PENDING, BatchPending
+from briefing.llm.batch import Rounds
+from briefing.llm.batch.run import EXIT_PENDING, BatchOutcome, BatchPending
 from briefing.llm.batch.state import BatchState, load_states, state_folder
 from briefing.llm.cache import CachedLLM, ResponseCache
 from briefing.llm.stack import Stack, build_stack
-from briefing.models import BriefAnswer
+from briefing.models import Article, BriefAnswer
 from briefing.prompts import render_messages
 from briefing.settings import resolve_settings
 
@@ -37,6 +38,13 @@ WEEKLY = EXAMPLES / "weekly"
 INPUTS = sorted(str(p) for p in WEEKLY.iterdir() if p.suffix != ".html")  # see `prepared`
 KEY = "sk-test-batch-0123456789abcdef"
 WEEK = "<<<STORIES\n"  # only the week in brief's request carries it
+
+
+def prefill_briefs(articles: list[Article], stack: Stack, **rounds: Any) -> BatchOutcome:
+    """Round 1 alone: every article's first brief request through a batch, into the cache."""
+    prefill = Rounds(stack, **rounds)
+    prefill([brief_ask(article) for article in articles])
+    return prefill.outcome
 
 
 @pytest.fixture(scope="module")

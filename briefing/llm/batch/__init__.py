@@ -1,6 +1,6 @@
 """`weekly --batch`: the OpenAI Batch API fills the response cache, in rounds (see rounds.py)."""
 
-from briefing.llm.batch.rounds import Rounds, batch_requests, prefill_briefs
+from briefing.llm.batch.rounds import Rounds, batch_requests
 from briefing.llm.batch.run import BatchOutcome, BatchPending, run_batch
 
 __all__ = [
@@ -8,6 +8,5 @@ __all__ = [
     "BatchPending",
     "Rounds",
     "batch_requests",
-    "prefill_briefs",
     "run_batch",
 ]

@@ -18,13 +18,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from briefing.brief.request import brief_ask
-from briefing.glossary import Glossary
 from briefing.llm.base import Ask
 from briefing.llm.batch.api import BatchRequest
 from briefing.llm.batch.run import BatchOutcome, Progress, backend, run_batch
 from briefing.llm.stack import Stack
-from briefing.models import Article
 
 
 def batch_requests(asks: list[Ask], stack: Stack) -> list[BatchRequest]:
@@ -78,19 +75,3 @@ class Rounds:
             progress=self.progress,
         )
         self.outcome.merge(done)
-
-
-def prefill_briefs(
-    articles: list[Article],
-    stack: Stack,
-    *,
-    wait: float = 0.0,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    progress: Progress = lambda _: None,
-    glossary: Glossary | None = None,
-) -> BatchOutcome:
-    """Round 1 alone: every article's first brief request through a batch, into the cache."""
-    rounds = Rounds(stack, wait=wait, sleep=sleep, clock=clock, progress=progress)
-    rounds([brief_ask(article, glossary=glossary) for article in articles])
-    return rounds.outcome
