@@ -24,7 +24,7 @@ from briefing.brief.answers import brief_from_answer
 from briefing.brief.request import brief_request
 from briefing.errors import InputError
 from briefing.glossary import Glossary, Term, load_glossary, starter_glossary_path
-from briefing.grounding.glossary import check_glossary, consistency
+from briefing.grounding.glossary import check_glossary, report_line, term_reports
 from briefing.ingest import read_source
 from briefing.models import Article, Brief, BriefAnswer, BriefMeta, Digest
 
@@ -114,6 +114,11 @@ def test_a_claim_that_does_not_speak_of_the_term_is_not_held_to_it() -> None:
     assert flagged and all("何立峰 (paragraph" in f.detail for f in flagged)
     paths = dict(renamed.claims_with_paths())
     assert all("何立峰" in paths[f.where].zh for f in flagged)
+
+
+def consistency(briefs: list[Brief], glossary: Glossary) -> list[str]:
+    """The lines of meta.glossary, as the digest writes them."""
+    return [report_line(report) for report in term_reports(briefs, glossary)]
 
 
 def test_the_digest_reports_how_consistent_names_are(starter: Glossary) -> None:

@@ -7,8 +7,8 @@ one). A warning, not an error: the brief is not re-asked for it. A story synthes
 week in brief are held to the terms of the article paragraphs they cite in the same way
 (`check_story_glossary`, `check_week_glossary`).
 
-`consistency` reports, across a digest, how each term was rendered: "商务部 rendered as
-MOFCOM ×5, Ministry of Commerce ×2".
+`term_reports` gives, across a digest, how each term was rendered (`report_line`: "商务部
+rendered as MOFCOM ×5, Ministry of Commerce ×2").
 """
 
 from __future__ import annotations
@@ -130,8 +130,3 @@ def term_reports(briefs: Iterable[Brief], glossary: Glossary) -> list[TermReport
 def report_line(report: TermReport) -> str:
     """`商务部 rendered as MOFCOM ×5, Commerce Ministry ×2`: meta.glossary and the run's end."""
     return f"{report.zh} rendered as " + ", ".join(f"{u.rendering} ×{u.count}" for u in report.uses)
-
-
-def consistency(briefs: Iterable[Brief], glossary: Glossary) -> list[str]:
-    """One line per term the digest's claims speak of, its renderings most used first."""
-    return [report_line(report) for report in term_reports(briefs, glossary)]
