@@ -41,7 +41,7 @@ from briefing.llm.cache import sampled_identity
 from briefing.llm.retry import Backoff, retry_after
 from briefing.llm.schema import strict_schema
 from briefing.llm.structured import Answer, Conversation
-from briefing.llm.transports.langchain_class import import_chat_model, with_sampling
+from briefing.llm.transports.langchain_class import import_chat_model, sampled_options
 from briefing.llm.transports.langchain_errors import (
     SECRET_OPTION,
     is_auth_error,
@@ -178,7 +178,7 @@ class LangChainChat:
         )
 
     def _build(self, cls: type[BaseChatModel]) -> BaseChatModel:
-        kwargs = with_sampling(cls, self._options, self.sampling)
+        kwargs = sampled_options(cls, self._options, self.sampling)
         # Retries are ours (generic, with backoff): the class's own ones would multiply them.
         if "max_retries" in getattr(cls, "model_fields", {}) and "max_retries" not in kwargs:
             kwargs["max_retries"] = 0

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 INSTALL_HINT = "pip install 'briefing[langchain]' and the model's package"
 
 
-def with_sampling(
+def sampled_options(
     cls: type[BaseChatModel], options: Mapping[str, Any], sampling: Sampling
 ) -> dict[str, Any]:
     """`options` with each sampling setting that is set, under the class's own option for it.
