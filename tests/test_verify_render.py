@@ -44,6 +44,13 @@ def posted_text(slack: SlackStandIn) -> str:
     return "".join(json.dumps(m.blocks, ensure_ascii=False) for m in slack.messages)
 
 
+def post(digest: Path, slack: SlackStandIn) -> str:
+    """`briefing slack post` of a digest.json to the stand-in's webhook; all it has accepted."""
+    done = briefing("slack", "post", str(digest), env={"SLACK_WEBHOOK_URL": slack.webhook_url})
+    assert done.returncode == 0, done.stderr
+    return posted_text(slack)
+
+
 def pdf_text(path: Path) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
 
@@ -99,14 +106,7 @@ def test_a_verified_digest_shows_it_in_md_html_and_slack(tmp_path: Path) -> None
             server.base_url,
         )
         assert done.returncode == 0, done.stderr
-        posted = briefing(
-            "slack",
-            "post",
-            str(out / "digest.json"),
-            env={"SLACK_WEBHOOK_URL": slack.webhook_url},
-        )
-        assert posted.returncode == 0, posted.stderr
-        messages = posted_text(slack)
+        messages = post(out / "digest.json", slack)
         # The line follows the digest's own figures (another run's digest.json, say).
         digest = json.loads((out / "digest.json").read_text("utf-8"))
         digest["verification"].update(
@@ -114,14 +114,7 @@ def test_a_verified_digest_shows_it_in_md_html_and_slack(tmp_path: Path) -> None
         )
         digest["verification"].update(citations_supporting=9, recall=0.7, precision=0.75)
         (tmp_path / "other.json").write_text(json.dumps(digest, ensure_ascii=False), "utf-8")
-        other = briefing(
-            "slack",
-            "post",
-            str(tmp_path / "other.json"),
-            env={"SLACK_WEBHOOK_URL": slack.webhook_url},
-        )
-        assert other.returncode == 0, other.stderr
-        later = posted_text(slack)[len(messages) :]
+        later = post(tmp_path / "other.json", slack)[len(messages) :]
     md = (out / "brief.md").read_text("utf-8")
     # Under the counts, in each language: the digest's figures are its briefs' summed.
     assert f"_{LINE_EN}_" in md and LINE_ZH in md
